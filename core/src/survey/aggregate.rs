@@ -1,0 +1,399 @@
+//! The mergeable aggregation state: counts and exact weight sums per unit, item and level.
+
+use super::design::{Code, Compiled, SurveyDesign};
+use super::error::SurveyError;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+/// How responses are aggregated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AggregateOptions {
+    /// Use each response's design weight (then every response must carry a positive weight).
+    /// Without it weights are ignored and every respondent counts 1.
+    #[serde(default)]
+    pub weighted: bool,
+}
+
+/// One respondent's answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Response {
+    /// The unit (agency, department, district) the respondent was served by.
+    pub unit: String,
+    /// Optional group of the unit (departments, districts); the same for all of a unit's rows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// Optional design weight (a positive decimal), used when aggregating with weights.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<Decimal>,
+    /// Answers by item code: a code of the scale, a missing or not-applicable code, or null
+    /// (no answer). Items not listed are unanswered.
+    #[serde(default)]
+    pub answers: BTreeMap<String, Option<i64>>,
+}
+
+/// Reads a JSON array of [`Response`] objects.
+pub fn responses_from_json(text: &str) -> Result<Vec<Response>, SurveyError> {
+    serde_json::from_str(text).map_err(|e| SurveyError::Json { path: "responses".to_owned(), message: e.to_string() })
+}
+
+/// Counts and sums for one unit.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct UnitState {
+    pub(crate) id: String,
+    pub(crate) group: Option<String>,
+    pub(crate) respondents: u64,
+    /// Sum of weights and of squared weights of all its respondents (bounds every per-level
+    /// sum, so checking these two for overflow protects the rest).
+    pub(crate) weight_sum: Decimal,
+    pub(crate) weight_sq_sum: Decimal,
+    /// Per item, `levels + 2` counters: each level, then missing, then not applicable.
+    pub(crate) counts: Vec<u64>,
+    /// Per item and level, the sum of weights (empty when unweighted).
+    pub(crate) wsum: Vec<Decimal>,
+    /// Per item and level, the sum of squared weights (empty when unweighted).
+    pub(crate) w2sum: Vec<Decimal>,
+}
+
+impl UnitState {
+    fn new(id: &str, group: Option<&str>, c: &Compiled, weighted: bool) -> Self {
+        let cells = c.n_items * c.n_levels;
+        UnitState {
+            id: id.to_owned(),
+            group: group.map(str::to_owned),
+            respondents: 0,
+            weight_sum: Decimal::ZERO,
+            weight_sq_sum: Decimal::ZERO,
+            counts: vec![0; c.n_items * (c.n_levels + 2)],
+            wsum: if weighted { vec![Decimal::ZERO; cells] } else { Vec::new() },
+            w2sum: if weighted { vec![Decimal::ZERO; cells] } else { Vec::new() },
+        }
+    }
+}
+
+/// The aggregation state: a mergeable value.
+///
+/// Aggregating two chunks of rows and [`merge`](Aggregator::merge)-ing the states gives exactly
+/// the state of aggregating all rows (counts are integers, weight sums exact decimals, as long as
+/// sums fit the 28 significant digits of a decimal). Memory is proportional to units x items x
+/// levels, never to respondents.
+///
+/// ```
+/// use par_index::survey::{Aggregator, AggregateOptions, CiOptions, Response, SurveyDesign};
+/// let design = SurveyDesign::from_item_codes(&["q1", "q2"])?;
+/// let mut agg = Aggregator::new(&design, AggregateOptions::default())?;
+/// agg.add_row("So Tu phap", None, None, &[Some(5), Some(3)])?;
+/// agg.add_row("So Tu phap", None, None, &[Some(4), None])?;
+/// let result = agg.finish(&CiOptions::default())?;
+/// assert_eq!(result.units[0].items[0].satisfied, 2);
+/// # Ok::<(), par_index::survey::SurveyError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Aggregator {
+    pub(crate) design: SurveyDesign,
+    pub(crate) compiled: Compiled,
+    pub(crate) options: AggregateOptions,
+    pub(crate) units: Vec<UnitState>,
+    index: HashMap<String, usize>,
+    last: Option<usize>,
+    buf: Vec<Option<Code>>,
+}
+
+impl Aggregator {
+    /// An empty state for a design (validated here).
+    pub fn new(design: &SurveyDesign, options: AggregateOptions) -> Result<Self, SurveyError> {
+        let compiled = Compiled::new(design)?;
+        let buf = vec![None; compiled.n_items];
+        Ok(Aggregator {
+            design: design.clone(),
+            compiled,
+            options,
+            units: Vec::new(),
+            index: HashMap::new(),
+            last: None,
+            buf,
+        })
+    }
+
+    /// The design aggregated over.
+    pub fn design(&self) -> &SurveyDesign {
+        &self.design
+    }
+
+    /// The options aggregated with.
+    pub fn options(&self) -> AggregateOptions {
+        self.options
+    }
+
+    /// Number of units seen.
+    pub fn unit_count(&self) -> usize {
+        self.units.len()
+    }
+
+    /// Number of respondents added.
+    pub fn respondent_count(&self) -> u64 {
+        self.units.iter().map(|u| u.respondents).sum()
+    }
+
+    /// Adds one response. Errors (unknown item, answer off the scale, bad weight, group
+    /// conflict) leave the state unchanged.
+    pub fn add(&mut self, response: &Response) -> Result<(), SurveyError> {
+        for (code, _) in response.answers.iter() {
+            if self.design.item_index(code).is_none() {
+                return Err(SurveyError::UnknownItem { path: format!("answers.{code}"), code: code.clone() });
+            }
+        }
+        let mut buf = std::mem::take(&mut self.buf);
+        let mut result = Ok(());
+        for (i, item) in self.design.items.iter().enumerate() {
+            buf[i] = None;
+            if let Some(Some(v)) = response.answers.get(&item.code) {
+                match self.compiled.code(*v) {
+                    Some(c) => buf[i] = Some(c),
+                    None => {
+                        result = Err(SurveyError::AnswerOutOfScale {
+                            path: format!("answers.{}", item.code),
+                            value: v.to_string(),
+                        });
+                        break;
+                    }
+                }
+            }
+        }
+        if result.is_ok() {
+            result = self.commit(&response.unit, response.group.as_deref(), response.weight, &buf, "");
+        }
+        self.buf = buf;
+        result
+    }
+
+    /// Adds one respondent from answers given in the design's item order (`None` = no answer).
+    /// The fast path for tables; errors leave the state unchanged.
+    pub fn add_row(
+        &mut self,
+        unit: &str,
+        group: Option<&str>,
+        weight: Option<Decimal>,
+        answers: &[Option<i64>],
+    ) -> Result<(), SurveyError> {
+        if answers.len() != self.compiled.n_items {
+            return Err(SurveyError::InvalidInput {
+                path: "answers".to_owned(),
+                message: format!("{} answers given for {} items", answers.len(), self.compiled.n_items),
+            });
+        }
+        let mut buf = std::mem::take(&mut self.buf);
+        let mut result = Ok(());
+        for (i, a) in answers.iter().enumerate() {
+            buf[i] = match a {
+                None => None,
+                Some(v) => match self.compiled.code(*v) {
+                    Some(c) => Some(c),
+                    None => {
+                        result = Err(SurveyError::AnswerOutOfScale {
+                            path: format!("answers.{}", self.design.items[i].code),
+                            value: v.to_string(),
+                        });
+                        break;
+                    }
+                },
+            };
+        }
+        if result.is_ok() {
+            result = self.commit(unit, group, weight, &buf, "");
+        }
+        self.buf = buf;
+        result
+    }
+
+    /// Resolves the unit (interning its id), checks weight and group, then counts the row.
+    /// `codes` holds one resolved answer per item. Nothing changes on error.
+    pub(crate) fn commit(
+        &mut self,
+        unit: &str,
+        group: Option<&str>,
+        weight: Option<Decimal>,
+        codes: &[Option<Code>],
+        path: &str,
+    ) -> Result<(), SurveyError> {
+        if unit.is_empty() {
+            return Err(SurveyError::MissingUnit { path: format!("{path}unit") });
+        }
+        let w = if self.options.weighted {
+            match weight {
+                Some(w) if w > Decimal::ZERO => Some(w),
+                other => {
+                    return Err(SurveyError::BadWeight {
+                        path: format!("{path}weight"),
+                        value: other.map(|w| w.to_string()).unwrap_or_default(),
+                    })
+                }
+            }
+        } else {
+            None
+        };
+        let w2 = match w {
+            Some(w) => Some(w.checked_mul(w).ok_or_else(|| SurveyError::Overflow { path: format!("{path}weight") })?),
+            None => None,
+        };
+        let slot = match self.last {
+            Some(i) if self.units[i].id == unit => i,
+            _ => match self.index.get(unit) {
+                Some(&i) => i,
+                None => {
+                    self.units.push(UnitState::new(unit, group, &self.compiled, self.options.weighted));
+                    let i = self.units.len() - 1;
+                    self.index.insert(unit.to_owned(), i);
+                    i
+                }
+            },
+        };
+        self.last = Some(slot);
+        let c = &self.compiled;
+        let state = &mut self.units[slot];
+        if let Some(g) = group {
+            match &state.group {
+                Some(first) if first != g => {
+                    return Err(SurveyError::GroupConflict {
+                        path: format!("{path}group"),
+                        unit: unit.to_owned(),
+                        first: first.clone(),
+                        second: g.to_owned(),
+                    })
+                }
+                Some(_) => {}
+                None if state.respondents == 0 => state.group = Some(g.to_owned()),
+                None => {
+                    return Err(SurveyError::GroupConflict {
+                        path: format!("{path}group"),
+                        unit: unit.to_owned(),
+                        first: String::new(),
+                        second: g.to_owned(),
+                    })
+                }
+            }
+        } else if let Some(first) = &state.group {
+            if state.respondents > 0 {
+                return Err(SurveyError::GroupConflict {
+                    path: format!("{path}group"),
+                    unit: unit.to_owned(),
+                    first: first.clone(),
+                    second: String::new(),
+                });
+            }
+        }
+        let (w, w2) = match (w, w2) {
+            (Some(w), Some(w2)) => {
+                let overflow = || SurveyError::Overflow { path: format!("{path}weight") };
+                let ws = state.weight_sum.checked_add(w).ok_or_else(overflow)?;
+                let w2s = state.weight_sq_sum.checked_add(w2).ok_or_else(overflow)?;
+                state.weight_sum = ws;
+                state.weight_sq_sum = w2s;
+                (w, w2)
+            }
+            _ => (Decimal::ONE, Decimal::ONE),
+        };
+        state.respondents += 1;
+        let stride = c.n_levels + 2;
+        for (i, code) in codes.iter().enumerate() {
+            let eligible = match c.filters[i] {
+                None => true,
+                Some((f, bits)) => matches!(codes[f], Some(Code::Level(l)) if bits & (1u64 << l) != 0),
+            };
+            let base = i * stride;
+            let cell = match (eligible, code) {
+                (false, _) | (true, Some(Code::NotApplicable)) => base + c.n_levels + 1,
+                (true, None | Some(Code::Missing)) => base + c.n_levels,
+                (true, Some(Code::Level(l))) => {
+                    let l = usize::from(*l);
+                    if self.options.weighted {
+                        // Bounded by the unit totals checked above: cannot overflow.
+                        let k = i * c.n_levels + l;
+                        state.wsum[k] += w;
+                        state.w2sum[k] += w2;
+                    }
+                    base + l
+                }
+            };
+            state.counts[cell] += 1;
+        }
+        Ok(())
+    }
+
+    /// Merges another state of the same design and options into this one (units by id).
+    /// Errors when designs or options differ, a unit's group differs, or sums overflow; on
+    /// error `self` is unchanged.
+    pub fn merge(&mut self, other: Aggregator) -> Result<(), SurveyError> {
+        if self.design != other.design {
+            return Err(SurveyError::DesignMismatch { message: "the two states have different designs".to_owned() });
+        }
+        if self.options != other.options {
+            return Err(SurveyError::DesignMismatch { message: "the two states have different options".to_owned() });
+        }
+        // Check first, so that nothing changes on error.
+        for o in &other.units {
+            if let Some(&i) = self.index.get(&o.id) {
+                let s = &self.units[i];
+                let conflict = match (&s.group, &o.group) {
+                    (Some(a), Some(b)) => a != b,
+                    (None, None) => false,
+                    _ => s.respondents > 0 && o.respondents > 0,
+                };
+                if conflict {
+                    return Err(SurveyError::GroupConflict {
+                        path: "merge".to_owned(),
+                        unit: o.id.clone(),
+                        first: s.group.clone().unwrap_or_default(),
+                        second: o.group.clone().unwrap_or_default(),
+                    });
+                }
+                if s.weight_sum.checked_add(o.weight_sum).is_none() || s.weight_sq_sum.checked_add(o.weight_sq_sum).is_none()
+                {
+                    return Err(SurveyError::Overflow { path: format!("merge, unit {}", o.id) });
+                }
+            }
+        }
+        for o in other.units {
+            match self.index.get(&o.id) {
+                Some(&i) => {
+                    let s = &mut self.units[i];
+                    if s.group.is_none() {
+                        s.group = o.group;
+                    }
+                    s.respondents += o.respondents;
+                    s.weight_sum += o.weight_sum;
+                    s.weight_sq_sum += o.weight_sq_sum;
+                    for (a, b) in s.counts.iter_mut().zip(o.counts) {
+                        *a += b;
+                    }
+                    for (a, b) in s.wsum.iter_mut().zip(o.wsum) {
+                        *a += b;
+                    }
+                    for (a, b) in s.w2sum.iter_mut().zip(o.w2sum) {
+                        *a += b;
+                    }
+                }
+                None => {
+                    self.index.insert(o.id.clone(), self.units.len());
+                    self.units.push(o);
+                }
+            }
+        }
+        self.last = None;
+        Ok(())
+    }
+
+}
+
+/// Two states are equal when they hold the same design, options, units, counts and sums,
+/// whatever order units were first seen in.
+impl PartialEq for Aggregator {
+    fn eq(&self, other: &Aggregator) -> bool {
+        if self.design != other.design || self.options != other.options || self.units.len() != other.units.len() {
+            return false;
+        }
+        self.units.iter().all(|u| other.index.get(&u.id).is_some_and(|&j| other.units[j] == *u))
+    }
+}

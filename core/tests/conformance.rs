@@ -1,0 +1,130 @@
+//! Runs every shared conformance case (conformance/cases/*.json) through the Rust API and writes
+//! what it produced to out/conformance/rust/ for the cross-binding comparison.
+
+use par_index::{Assessments, CsvOptions, Methodology, Rounding, RoundingMode};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// JSON given as text is passed as it is (so error columns agree across bindings); objects are
+/// serialized.
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn run(operation: &str, input: &Value) -> Result<Value, par_index::Error> {
+    let methodology = || Methodology::from_json(&text(&input["methodology"]));
+    let assessments = || -> Result<Assessments, par_index::Error> {
+        match input.get("assessments_csv").and_then(Value::as_str) {
+            Some(csv) => {
+                let options: CsvOptions = match input.get("csv_options") {
+                    Some(o) => serde_json::from_value(o.clone())
+                        .map_err(|e| par_index::InputError::Json { path: "csv_options".into(), message: e.to_string() })?,
+                    None => CsvOptions::default(),
+                };
+                Assessments::from_csv(csv.as_bytes(), &options)
+            }
+            None => Assessments::from_json(&text(&input["assessments"])),
+        }
+    };
+    match operation {
+        "score" => {
+            let card = methodology()?.score(&assessments()?)?;
+            Ok(serde_json::from_str(&card.to_json()).unwrap_or(Value::Null))
+        }
+        "explain" => {
+            let card = methodology()?.score(&assessments()?)?;
+            let audit = card.explain(input["unit"].as_str().unwrap_or(""))?;
+            Ok(serde_json::to_value(&audit).unwrap_or(Value::Null))
+        }
+        "validate" => methodology().map(|_| json!({"valid": true})),
+        "display" => {
+            let mode = if input["mode"] == "half_even" { RoundingMode::HalfEven } else { RoundingMode::HalfUp };
+            let r = Rounding { places: input["places"].as_u64().unwrap_or(2) as u32, mode };
+            let v: par_index::Decimal = input["value"].as_str().unwrap_or("").parse().unwrap_or_default();
+            Ok(json!({"display": r.display(v)}))
+        }
+        other => match par_index::survey::conformance::run_operation(other, input) {
+            Some(r) => r.map_err(par_index::Error::from),
+            None => Ok(json!({"error": format!("unknown operation {other}")})),
+        },
+    }
+}
+
+/// `expected` is a subset of `actual`; returns the first difference.
+fn subset(expected: &Value, actual: &Value, tolerance: f64, at: &str) -> Result<(), String> {
+    match (expected, actual) {
+        (Value::Object(e), Value::Object(a)) => {
+            for (k, ev) in e {
+                let av = a.get(k).ok_or_else(|| format!("{at}.{k}: missing"))?;
+                subset(ev, av, tolerance, &format!("{at}.{k}"))?;
+            }
+            Ok(())
+        }
+        (Value::Array(e), Value::Array(a)) => {
+            if e.len() != a.len() {
+                return Err(format!("{at}: {} elements, expected {}", a.len(), e.len()));
+            }
+            for (i, (ev, av)) in e.iter().zip(a).enumerate() {
+                subset(ev, av, tolerance, &format!("{at}[{i}]"))?;
+            }
+            Ok(())
+        }
+        (Value::Number(e), Value::Number(a)) => {
+            let (e, a) = (e.as_f64().unwrap_or(f64::NAN), a.as_f64().unwrap_or(f64::NAN));
+            if e == a || (e - a).abs() <= tolerance {
+                Ok(())
+            } else {
+                Err(format!("{at}: {a}, expected {e} (tolerance {tolerance})"))
+            }
+        }
+        (e, a) if e == a => Ok(()),
+        (e, a) => Err(format!("{at}: {a}, expected {e}")),
+    }
+}
+
+#[test]
+fn conformance_cases() {
+    let dir = repo().join("conformance/cases");
+    let out = repo().join("out/conformance/rust");
+    std::fs::create_dir_all(&out).unwrap();
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    paths.sort();
+    let (mut passed, mut failures) = (0, Vec::new());
+    for path in &paths {
+        let case: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let name = case["name"].as_str().unwrap().to_owned();
+        assert_eq!(Some(name.as_str()), path.file_stem().and_then(|s| s.to_str()), "case name must equal its file name");
+        let tolerance = case.get("tolerance").and_then(Value::as_f64).unwrap_or(0.0);
+        let result = run(case["operation"].as_str().unwrap(), &case["input"]);
+        let produced = match &result {
+            Ok(v) => v.clone(),
+            Err(e) => json!({"error": {"code": e.code(), "path": e.path()}}),
+        };
+        std::fs::write(out.join(format!("{name}.json")), serde_json::to_string_pretty(&produced).unwrap()).unwrap();
+        let verdict = match (case.get("expected"), case.get("expected_error"), &result) {
+            (Some(e), _, Ok(actual)) => subset(e, actual, tolerance, "output"),
+            (_, Some(e), Err(_)) => subset(e, &produced["error"], 0.0, "error"),
+            (Some(_), _, Err(err)) => Err(format!("failed with {}: {err}", err.code())),
+            (_, Some(_), Ok(_)) => Err("succeeded, expected an error".to_owned()),
+            (None, None, _) => Err("case has neither expected nor expected_error".to_owned()),
+        };
+        match verdict {
+            Ok(()) => passed += 1,
+            Err(why) => failures.push(format!("{name}: {why}")),
+        }
+    }
+    println!("conformance (rust): {passed} passed, {} failed", failures.len());
+    assert!(failures.is_empty(), "failed cases:\n{}", failures.join("\n"));
+    assert!(passed > 0, "no conformance case ran");
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The one command that runs every test: Rust, Python, JavaScript (Node and browser), then the
+# cross-binding comparison of conformance outputs. Installs what it needs on a fresh machine.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+rm -rf out/conformance
+for part in rust python js; do
+  if [ -f "scripts/test-$part.sh" ]; then
+    bash "scripts/test-$part.sh"
+  fi
+done
+python3 scripts/compare-conformance.py
