@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, missing_docs)] // a benchmark aborts on bad setup; it is not library code
 
 use criterion::{criterion_group, criterion_main, Criterion as Bench};
+use par_index::analysis::Change;
 use par_index::{presets, Assessment, Assessments, Criterion, Decimal, Label, Methodology, Scorer, Value};
 use std::hint::black_box;
 
@@ -44,6 +45,10 @@ fn benches(c: &mut Bench) {
     c.bench_function("compile methodology (100 leaves)", |b| b.iter(|| Scorer::new(black_box(&m)).unwrap()));
     let card = scorer.score(&a).unwrap();
     c.bench_function("explain one unit (100 leaves)", |b| b.iter(|| card.explain(black_box("unit-07")).unwrap()));
+    c.bench_function("profile one unit (31 units, 100 leaves)", |b| b.iter(|| card.profile(black_box("unit-07")).unwrap()));
+    c.bench_function("gap of one unit (31 units, 100 leaves)", |b| b.iter(|| card.gap(black_box("unit-07")).unwrap()));
+    let change = [Change { unit: "unit-07".into(), code: "3.2.4".into(), value: Some(Value::Number(Decimal::new(25, 2))) }];
+    c.bench_function("what-if one value (31 units, 100 leaves)", |b| b.iter(|| scorer.what_if(black_box(&card), black_box(&change)).unwrap()));
 }
 
 criterion_group!(scoring, benches);

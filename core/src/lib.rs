@@ -2,6 +2,7 @@
 #![deny(missing_docs)]
 
 pub mod adjustment;
+pub mod analysis;
 pub mod assessment;
 pub mod audit;
 pub mod criterion;

@@ -28,7 +28,7 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub struct Scorer {
     methodology: Methodology,
-    tree: Arc<Tree>,
+    pub(crate) tree: Arc<Tree>,
 }
 
 fn rule_error(f: RuleFailure, at: String, max: Decimal) -> crate::error::Error {
@@ -263,15 +263,24 @@ impl Scorer {
 
     /// Ranks units inside each group by index (exact or displayed), tie policy and tie-breakers.
     pub(crate) fn rank_units(&self, units: &mut [UnitScore]) {
-        let policy = &self.methodology.ranking;
-        let rounding = self.methodology.rounding;
         let mut groups: Vec<Option<String>> = Vec::new();
         for u in units.iter() {
             if !groups.contains(&u.group) {
                 groups.push(u.group.clone());
             }
         }
-        for g in groups {
+        self.rank_groups(units, &groups);
+    }
+
+    /// Ranks the units of the given groups (each group once, whatever the repeats).
+    pub(crate) fn rank_groups(&self, units: &mut [UnitScore], groups: &[Option<String>]) {
+        let policy = &self.methodology.ranking;
+        let rounding = self.methodology.rounding;
+        for (k, g) in groups.iter().enumerate() {
+            if groups[..k].contains(g) {
+                continue;
+            }
+            let g = g.clone();
             let members: Vec<usize> = (0..units.len()).filter(|&i| units[i].group == g).collect();
             let entries: Vec<RankEntry<'_>> = members
                 .iter()

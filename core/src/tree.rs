@@ -44,6 +44,7 @@ pub(crate) struct Tree {
     pub by_code: HashMap<String, usize>,
     pub adjustments: Vec<Adjustment>,
     pub adjustment_by_code: HashMap<String, usize>,
+    pub tiers: Option<crate::tier::Tiers>,
 }
 
 fn check_code(code: &str, path: &str) -> Result<(), MethodologyError> {
@@ -155,7 +156,7 @@ impl Tree {
             depth: 0,
             path: String::new(),
         };
-        let mut tree = Tree { nodes: vec![root], by_code: HashMap::new(), adjustments: Vec::new(), adjustment_by_code: HashMap::new() };
+        let mut tree = Tree { nodes: vec![root], by_code: HashMap::new(), adjustments: Vec::new(), adjustment_by_code: HashMap::new(), tiers: m.tiers.clone() };
         // Explicit stack (pre-order): a deep tree is an error, never a stack overflow.
         let mut stack: Vec<(&Criterion, usize, String)> =
             m.criteria.iter().enumerate().rev().map(|(i, c)| (c, 0usize, format!("criteria[{i}]"))).collect();

@@ -1,0 +1,129 @@
+//! Analysis: profiles, gaps and what-if, with exact expected values and properties.
+
+use par_index::analysis::Change;
+use par_index::{presets, Assessments, Decimal, Scorer, Value};
+use proptest::prelude::*;
+
+fn d(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+fn ministries() -> (Scorer, Assessments) {
+    (Scorer::new(&presets::methodology("par2023-ministries").unwrap()).unwrap(), presets::assessments("par2023-ministries").unwrap())
+}
+
+#[test]
+fn profile_of_a_ministry_against_its_group() {
+    let (s, a) = ministries();
+    let card = s.score(&a).unwrap();
+    let p = card.profile("Ministry of Foreign Affairs").unwrap();
+    let appraisal = p.nodes.iter().find(|n| n.code == "appraisal").unwrap();
+    assert_eq!(appraisal.lost, d("16.38"));
+    assert_eq!(appraisal.group_rank, 17);
+    // Best appraisal: State Bank 62.67 / 68.5.
+    assert_eq!(appraisal.group_best, d("62.67") * d("100") / d("68.5"));
+    let survey = p.nodes.iter().find(|n| n.code == "survey").unwrap();
+    assert_eq!(survey.lost, d("5.15"));
+    assert_eq!(survey.group_rank, 5);
+    assert!(survey.versus_mean > Decimal::ZERO, "its survey score is above the ministries' mean");
+    assert_eq!(p.trails_group_most(5).iter().map(|n| n.code.as_str()).collect::<Vec<_>>(), vec!["appraisal"]);
+}
+
+#[test]
+fn gaps_of_the_ministry_of_health() {
+    let (s, a) = ministries();
+    let card = s.score(&a).unwrap();
+    let g = card.gap("Ministry of Health").unwrap();
+    assert_eq!(g.index, d("79.80"));
+    let tier = g.next_tier.unwrap();
+    assert_eq!((tier.tier.as_str(), tier.points_needed, tier.index_needed), ("B", d("0.2"), d("0.2")));
+    let rank = g.next_rank.unwrap();
+    assert_eq!((rank.unit.as_str(), rank.rank, rank.points_needed), ("Ministry of Planning and Investment", 14, d("0.27")));
+    assert_eq!(g.headroom.iter().map(|h| (h.code.as_str(), h.available)).collect::<Vec<_>>(), vec![("appraisal", d("12.69")), ("survey", d("7.51"))]);
+    assert_eq!(g.headroom[1].cumulative, d("20.2"));
+}
+
+#[test]
+fn gap_added_reaches_the_tier_exactly() {
+    let (s, a) = ministries();
+    let card = s.score(&a).unwrap();
+    for u in &card.units {
+        let g = card.gap(&u.unit).unwrap();
+        let Some(next) = g.next_tier else { continue };
+        // Put the needed points on the leaf with the most headroom.
+        let leaf = &g.headroom[0];
+        assert!(leaf.available >= next.points_needed);
+        let current = u.node(&leaf.code).unwrap().points;
+        let change = Change { unit: u.unit.clone(), code: leaf.code.clone(), value: Some(Value::Number(current + next.points_needed)) };
+        let w = s.what_if(&card, &[change]).unwrap();
+        let after = w.scorecard.unit(&u.unit).unwrap();
+        assert_eq!(after.index, next.min_index, "{}", u.unit);
+        assert_eq!(after.tier.as_deref(), Some(next.tier.as_str()), "{}", u.unit);
+    }
+}
+
+#[test]
+fn what_if_moves_ranks_and_tiers() {
+    let (s, a) = ministries();
+    let card = s.score(&a).unwrap();
+    let w = s
+        .what_if(&card, &[Change { unit: "Ministry of Industry and Trade".into(), code: "appraisal".into(), value: Some(Value::Number(d("68.5"))) }])
+        .unwrap();
+    let moit = w.movements.iter().find(|m| m.unit == "Ministry of Industry and Trade").unwrap();
+    assert_eq!((moit.rank_before, moit.rank_after), (17, 1));
+    assert_eq!((moit.tier_before.as_deref(), moit.tier_after.as_deref()), (Some("C"), Some("A")));
+    assert_eq!(moit.index_after, d("92.32"));
+    let moj = w.movements.iter().find(|m| m.unit == "Ministry of Justice").unwrap();
+    assert_eq!((moj.rank_before, moj.rank_after), (1, 2));
+}
+
+#[test]
+fn what_if_errors_name_the_change() {
+    let (s, a) = ministries();
+    let card = s.score(&a).unwrap();
+    let e = s.what_if(&card, &[Change { unit: "Nobody".into(), code: "survey".into(), value: None }]).unwrap_err();
+    assert_eq!((e.code(), e.path().as_str()), ("unknown_unit", "changes[0].unit"));
+    let e = s.what_if(&card, &[Change { unit: "Ministry of Health".into(), code: "survey".into(), value: Some(Value::Number(d("32"))) }]).unwrap_err();
+    assert_eq!((e.code(), e.path().as_str()), ("above_maximum", "changes[0].value"));
+}
+
+proptest! {
+    #[test]
+    fn what_if_equals_rescoring_from_scratch(unit in 0usize..4, leaf in 0usize..16, share in 0i64..=1000, na in any::<bool>()) {
+        let m = presets::methodology("example-province").unwrap();
+        let s = Scorer::new(&m).unwrap();
+        let a = presets::assessments("example-province").unwrap();
+        let card = s.score(&a).unwrap();
+        let codes = ["1.1.1", "1.1.2", "1.2.1", "1.3.1", "2.1.1", "2.1.2", "2.2.1", "2.2.2", "3.1.1", "3.1.2", "4.1.1", "4.1.2", "5.1.1", "6.1.1", "6.2.1", "6.3.1"];
+        let code = codes[leaf];
+        let node = m.find(code).unwrap();
+        let value = if na {
+            Value::NotApplicable
+        } else {
+            match node.rule.as_ref().map(|r| r.kind()) {
+                Some("yes_no") => if share > 500 { Value::Yes } else { Value::No },
+                Some("points") | None => Value::Number(node.max_points * Decimal::new(share, 3)),
+                _ => Value::Number(Decimal::new(share, 1)),
+            }
+        };
+        let mut changed = a.clone();
+        changed.units[unit].values.insert(code.to_owned(), value);
+        let change = Change { unit: a.units[unit].unit.clone(), code: code.to_owned(), value: Some(value) };
+        match (s.what_if(&card, &[change]), s.score(&changed)) {
+            (Ok(w), Ok(fresh)) => prop_assert_eq!(w.scorecard, fresh),
+            (Err(e), Err(f)) => prop_assert_eq!(e.code(), f.code()),
+            (x, y) => prop_assert!(false, "what-if {:?} but rescoring {:?}", x.map(|_| ()), y.map(|_| ())),
+        }
+    }
+
+    #[test]
+    fn what_if_with_no_change_is_the_identity(unit in 0usize..17) {
+        let (s, a) = ministries();
+        let card = s.score(&a).unwrap();
+        let u = &card.units[unit];
+        let same = Change { unit: u.unit.clone(), code: "survey".into(), value: u.node("survey").unwrap().input };
+        let w = s.what_if(&card, &[same]).unwrap();
+        prop_assert_eq!(&w.scorecard, &card);
+        prop_assert!(w.movements.iter().all(|m| m.rank_before == m.rank_after && m.index_before == m.index_after));
+    }
+}
