@@ -4,6 +4,7 @@
 pub mod adjustment;
 pub mod analysis;
 pub mod assessment;
+pub mod bridge;
 pub mod audit;
 pub mod criterion;
 pub mod csv_input;

@@ -33,6 +33,7 @@
 
 mod aggregate;
 mod ci;
+pub mod columns;
 pub mod conformance;
 mod csv;
 mod design;

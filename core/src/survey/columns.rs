@@ -1,0 +1,243 @@
+//! Column-wise input and a portable aggregation state, for data-frame bindings.
+//!
+//! [`ResponseColumns`] hands the [`Aggregator`] a table as data frames hold it: unit and group
+//! ids factorized to integer codes (as `pandas.factorize` gives them, `-1` for none), optional
+//! weights, and one `f64` column per item (`NaN` for no answer). No string is built per row.
+//!
+//! [`Aggregator::to_state_json`] and [`Aggregator::from_state_json`] carry a state between
+//! processes (pickling in Python, workers of Dask or Spark), so partial states can be merged.
+//!
+//! ```
+//! use par_index::survey::{Aggregator, AggregateOptions, CiOptions, SurveyDesign};
+//! use par_index::survey::columns::ResponseColumns;
+//! let design = SurveyDesign::from_item_codes(&["q1", "q2"])?;
+//! let mut agg = Aggregator::new(&design, AggregateOptions::default())?;
+//! let names = vec!["A".to_owned(), "B".to_owned()];
+//! let q1 = [5.0, 4.0, 3.0];
+//! let q2 = [4.0, f64::NAN, 5.0];
+//! agg.add_columns(&ResponseColumns {
+//!     units: &[0, 0, 1], unit_names: &names, groups: None, group_names: &[], weights: None,
+//!     answers: &[&q1, &q2], first_row: 0,
+//! })?;
+//! let copy = Aggregator::from_state_json(&agg.to_state_json())?;
+//! assert!(copy == agg);
+//! let result = copy.finish(&CiOptions::default())?;
+//! assert_eq!(result.units[0].items[0].satisfied, 2);
+//! # Ok::<(), par_index::survey::SurveyError>(())
+//! ```
+
+use super::aggregate::{AggregateOptions, Aggregator, UnitState};
+use super::design::{Code, SurveyDesign};
+use super::error::SurveyError;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::str::FromStr;
+
+/// A table of responses, column by column. All per-row slices have the same length.
+#[derive(Debug, Clone, Copy)]
+pub struct ResponseColumns<'a> {
+    /// Per row, the index of its unit in `unit_names` (`-1` or out of range: no unit, an error).
+    pub units: &'a [i64],
+    /// Unit ids.
+    pub unit_names: &'a [String],
+    /// Per row, the index of its group in `group_names` (`-1`: no group), if there is a group
+    /// column.
+    pub groups: Option<&'a [i64]>,
+    /// Group names.
+    pub group_names: &'a [String],
+    /// Per row, the design weight (used when aggregating with weights; `NaN` for none).
+    pub weights: Option<&'a [f64]>,
+    /// One column per item of the design, in design order: the answer code as a float
+    /// (integral), `NaN` for no answer.
+    pub answers: &'a [&'a [f64]],
+    /// The number of the first row, for error paths (`row {first_row + k}`).
+    pub first_row: u64,
+}
+
+fn with_path(e: SurveyError, path: &str) -> SurveyError {
+    match e {
+        SurveyError::MissingUnit { .. } => SurveyError::MissingUnit { path: path.to_owned() },
+        SurveyError::BadWeight { value, .. } => SurveyError::BadWeight { path: path.to_owned(), value },
+        SurveyError::GroupConflict { unit, first, second, .. } => {
+            SurveyError::GroupConflict { path: path.to_owned(), unit, first, second }
+        }
+        SurveyError::Overflow { .. } => SurveyError::Overflow { path: path.to_owned() },
+        other => other,
+    }
+}
+
+/// A finite float as an exact decimal of its shortest representation (`0.1` is `0.1`).
+fn weight_decimal(w: f64) -> Option<Decimal> {
+    if !w.is_finite() {
+        return None;
+    }
+    if w.fract() == 0.0 && w.abs() < 9.0e15 {
+        #[allow(clippy::cast_possible_truncation)]
+        return Some(Decimal::from(w as i64));
+    }
+    let text = format!("{w:?}");
+    if text.contains(['e', 'E']) {
+        Decimal::from_scientific(&text).ok()
+    } else {
+        Decimal::from_str(&text).ok()
+    }
+}
+
+impl Aggregator {
+    /// Adds every row of a column-wise table; returns the number of rows added. Rows are
+    /// added in order; on the first bad row the error names it (`row 17, column q5`) and the
+    /// rows before it stay added.
+    pub fn add_columns(&mut self, cols: &ResponseColumns<'_>) -> Result<u64, SurveyError> {
+        let n_items = self.compiled.n_items;
+        let rows = cols.units.len();
+        if cols.answers.len() != n_items {
+            return Err(SurveyError::InvalidInput {
+                path: "answers".to_owned(),
+                message: format!("{} answer columns given for {} items", cols.answers.len(), n_items),
+            });
+        }
+        let short = |name: &str, len: usize| -> Result<(), SurveyError> {
+            if len == rows {
+                Ok(())
+            } else {
+                Err(SurveyError::InvalidInput {
+                    path: name.to_owned(),
+                    message: format!("column has {len} rows, the unit column {rows}"),
+                })
+            }
+        };
+        for (i, a) in cols.answers.iter().enumerate() {
+            short(&self.design.items[i].code, a.len())?;
+        }
+        if let Some(g) = cols.groups {
+            short("group", g.len())?;
+        }
+        if let Some(w) = cols.weights {
+            short("weight", w.len())?;
+        }
+        let mut codes: Vec<Option<Code>> = vec![None; n_items];
+        for k in 0..rows {
+            let row = cols.first_row + k as u64;
+            for (i, column) in cols.answers.iter().enumerate() {
+                let v = column[k];
+                codes[i] = if v.is_nan() {
+                    None
+                } else {
+                    let code = if v.fract() == 0.0 && v.abs() < 9.0e15 {
+                        #[allow(clippy::cast_possible_truncation)]
+                        self.compiled.code(v as i64)
+                    } else {
+                        None
+                    };
+                    match code {
+                        Some(c) => Some(c),
+                        None => {
+                            return Err(SurveyError::AnswerOutOfScale {
+                                path: format!("row {row}, column {}", self.design.items[i].code),
+                                value: format!("{v}"),
+                            })
+                        }
+                    }
+                };
+            }
+            let unit = usize::try_from(cols.units[k]).ok().and_then(|u| cols.unit_names.get(u));
+            let Some(unit) = unit else {
+                return Err(SurveyError::MissingUnit { path: format!("row {row}, column unit") });
+            };
+            let group = cols
+                .groups
+                .and_then(|g| usize::try_from(g[k]).ok())
+                .and_then(|g| cols.group_names.get(g))
+                .map(String::as_str);
+            let weight = cols.weights.and_then(|w| weight_decimal(w[k]));
+            if self.options.weighted && weight.is_none() {
+                let text = cols.weights.map(|w| format!("{}", w[k])).unwrap_or_default();
+                return Err(SurveyError::BadWeight { path: format!("row {row}, column weight"), value: text });
+            }
+            self.commit(unit, group, weight, &codes, "")
+                .map_err(|e| with_path(e, &format!("row {row}")))?;
+        }
+        Ok(rows as u64)
+    }
+
+    /// The state as JSON text: design, options and per-unit counts and exact sums.
+    pub fn to_state_json(&self) -> String {
+        let state = State {
+            format: 1,
+            design: self.design.clone(),
+            options: self.options,
+            units: self
+                .units
+                .iter()
+                .map(|u| UnitStateJson {
+                    id: u.id.clone(),
+                    group: u.group.clone(),
+                    respondents: u.respondents,
+                    weight_sum: u.weight_sum,
+                    weight_sq_sum: u.weight_sq_sum,
+                    counts: u.counts.clone(),
+                    wsum: u.wsum.clone(),
+                    w2sum: u.w2sum.clone(),
+                })
+                .collect(),
+        };
+        serde_json::to_string(&state).unwrap_or_else(|_| "{}".to_owned())
+    }
+
+    /// Reads a state written by [`to_state_json`](Aggregator::to_state_json).
+    pub fn from_state_json(text: &str) -> Result<Aggregator, SurveyError> {
+        let state: State =
+            serde_json::from_str(text).map_err(|e| SurveyError::Json { path: "state".to_owned(), message: e.to_string() })?;
+        let mut agg = Aggregator::new(&state.design, state.options)?;
+        let n_items = agg.compiled.n_items;
+        let n_levels = agg.compiled.n_levels;
+        let blank: Vec<Option<Code>> = vec![None; n_items];
+        for (k, u) in state.units.into_iter().enumerate() {
+            let path = format!("state.units[{k}]");
+            let cells = if state.options.weighted { n_items * n_levels } else { 0 };
+            if u.counts.len() != n_items * (n_levels + 2) || u.wsum.len() != cells || u.w2sum.len() != cells {
+                return Err(SurveyError::InvalidInput { path, message: "counts do not fit the design".to_owned() });
+            }
+            // Registers the unit (and its group) with one blank row, then sets its state.
+            let before = agg.units.len();
+            agg.commit(&u.id, u.group.as_deref(), Some(Decimal::ONE), &blank, "")
+                .map_err(|e| with_path(e, &path))?;
+            if agg.units.len() != before + 1 {
+                return Err(SurveyError::InvalidInput { path, message: format!("unit {:?} is listed twice", u.id) });
+            }
+            agg.units[before] = UnitState {
+                id: u.id,
+                group: u.group,
+                respondents: u.respondents,
+                weight_sum: u.weight_sum,
+                weight_sq_sum: u.weight_sq_sum,
+                counts: u.counts,
+                wsum: u.wsum,
+                w2sum: u.w2sum,
+            };
+        }
+        Ok(agg)
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct State {
+    format: u32,
+    design: SurveyDesign,
+    options: AggregateOptions,
+    units: Vec<UnitStateJson>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnitStateJson {
+    id: String,
+    group: Option<String>,
+    respondents: u64,
+    weight_sum: Decimal,
+    weight_sq_sum: Decimal,
+    counts: Vec<u64>,
+    wsum: Vec<Decimal>,
+    w2sum: Vec<Decimal>,
+}
