@@ -127,3 +127,45 @@ proptest! {
         prop_assert!(w.movements.iter().all(|m| m.rank_before == m.rank_after && m.index_before == m.index_after));
     }
 }
+
+#[test]
+fn year_over_year_across_methodology_versions() {
+    let (s, a) = ministries();
+    let now = s.score(&a).unwrap();
+    // An older version: the survey part split into two leaves, appraisal under another code.
+    let old = par_index::Methodology::from_json(
+        r#"{"id": "old", "title": {"vi": "", "en": ""}, "source": "QĐ 1149/QĐ-BNV", "max_points": "100",
+            "criteria": [{"code": "TD", "max_points": "63.5"}, {"code": "survey", "max_points": "36.5",
+              "children": [{"code": "S1", "max_points": "20"}, {"code": "S2", "max_points": "16.5"}]}],
+            "tiers": {"default": "n", "schemes": [{"id": "n", "bands": [{"code": "A", "min": "90"}, {"code": "B", "min": "80"}, {"code": "C", "min": "70"}]}]}}"#,
+    )
+    .unwrap();
+    let before = old
+        .score(
+            &Assessments::from_json(
+                r#"{"units": [{"unit": "Ministry of Health", "values": {"TD": "50", "S1": "15", "S2": "12.5"}},
+                              {"unit": "Ministry of Justice", "values": {"TD": "60", "S1": "19", "S2": "15"}},
+                              {"unit": "Gone", "values": {"TD": "1", "S1": "1", "S2": "1"}}]}"#,
+            )
+            .unwrap(),
+        )
+        .unwrap();
+    let mapping = std::collections::BTreeMap::from([("TD".to_owned(), "appraisal".to_owned())]);
+    let c = now.compare(&before, &mapping);
+    assert_eq!(c.units.len(), 2);
+    let health = c.units.iter().find(|u| u.unit == "Ministry of Health").unwrap();
+    assert_eq!((health.index_before, health.index_after, health.index_change), (d("77.5"), d("79.80"), d("2.3")));
+    assert_eq!(par_index::analysis::signed(health.index_change, 2), "+2.30");
+    assert_eq!((health.rank_before, health.rank_after, health.rank_change), (2, 15, -13));
+    assert_eq!((health.tier_before.as_deref(), health.tier_after.as_deref(), health.tier_move), (Some("C"), Some("C"), Some(0)));
+    let justice = c.units.iter().find(|u| u.unit == "Ministry of Justice").unwrap();
+    assert_eq!((justice.tier_before.as_deref(), justice.tier_after.as_deref(), justice.tier_move), (Some("A"), Some("B"), Some(-1)));
+    let node = c.nodes.iter().find(|n| n.unit == "Ministry of Health" && n.code == "appraisal").unwrap();
+    assert_eq!((node.previous_code.as_str(), node.points_change), ("TD", d("5.81")));
+    let survey = c.nodes.iter().find(|n| n.unit == "Ministry of Health" && n.code == "survey").unwrap();
+    assert_eq!(survey.percent_change, Some(d("23.99") * d("100") / d("31.5") - d("27.5") * d("100") / d("36.5")));
+    assert_eq!(c.unmapped_previous_codes, vec!["S1", "S2"]);
+    assert!(c.unmapped_codes.is_empty());
+    assert_eq!(c.dropped_units, vec!["Gone"]);
+    assert_eq!(c.new_units.len(), 15);
+}
