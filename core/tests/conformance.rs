@@ -44,6 +44,25 @@ fn run(operation: &str, input: &Value) -> Result<Value, par_index::Error> {
             Ok(serde_json::to_value(&audit).unwrap_or(Value::Null))
         }
         "validate" => methodology().map(|_| json!({"valid": true})),
+        "profile" | "gap" => {
+            let card = methodology()?.score(&assessments()?)?;
+            let unit = input["unit"].as_str().unwrap_or("");
+            let value = if operation == "profile" { serde_json::to_value(card.profile(unit)?) } else { serde_json::to_value(card.gap(unit)?) };
+            Ok(value.unwrap_or(Value::Null))
+        }
+        "what_if" => {
+            let scorer = par_index::Scorer::new(&methodology()?)?;
+            let card = scorer.score(&assessments()?)?;
+            let changes: Vec<par_index::analysis::Change> = serde_json::from_value(input["changes"].clone())
+                .map_err(|e| par_index::InputError::Json { path: "changes".into(), message: e.to_string() })?;
+            Ok(serde_json::to_value(scorer.what_if(&card, &changes)?).unwrap_or(Value::Null))
+        }
+        "compare" => {
+            let now = methodology()?.score(&assessments()?)?;
+            let before = Methodology::from_json(&text(&input["previous_methodology"]))?.score(&Assessments::from_json(&text(&input["previous_assessments"]))?)?;
+            let mapping: std::collections::BTreeMap<String, String> = serde_json::from_value(input.get("mapping").cloned().unwrap_or(json!({}))).unwrap_or_default();
+            Ok(serde_json::to_value(now.compare(&before, &mapping)).unwrap_or(Value::Null))
+        }
         "display" => {
             let mode = if input["mode"] == "half_even" { RoundingMode::HalfEven } else { RoundingMode::HalfUp };
             let r = Rounding { places: input["places"].as_u64().unwrap_or(2) as u32, mode };

@@ -320,6 +320,46 @@ case("core-explain-unknown-unit", "Explaining a unit that was not scored.", "exp
      {"methodology": methodology(na_tree), "assessments": na_units, "unit": "nobody"},
      error={"code": "unknown_unit", "path": "unit"})
 
+# --- analysis ---------------------------------------------------------------------------------
+def by_unit(name):
+    return next(r for r in rows if r["unit_en"] == name)
+health = by_unit("Ministry of Health")
+h_total = D(health["appraisal_points"]) + D(health["survey_points"])
+case("core-profile-health", "Strengths and weaknesses of the Ministry of Health against the ministries.", "profile",
+     {"methodology": m2023, "assessments": a2023, "unit": "Ministry of Health"},
+     {"unit": "Ministry of Health", "nodes": [
+         {"code": "appraisal", "lost": norm(D("68.5") - D(health["appraisal_points"])), "group_rank": 1 + sum(1 for r in rows if D(r["appraisal_points"]) > D(health["appraisal_points"]))},
+         {"code": "survey", "lost": norm(D("31.5") - D(health["survey_points"])), "group_rank": 1 + sum(1 for r in rows if D(r["survey_points"]) > D(health["survey_points"]))}]})
+ahead = min((D(r["appraisal_points"]) + D(r["survey_points"]), r["unit_en"]) for r in rows if D(r["appraisal_points"]) + D(r["survey_points"]) > h_total)
+case("core-gap-health", "Gap of the Ministry of Health to group B (80 %) and to the ministry ranked above it, exactly.", "gap",
+     {"methodology": m2023, "assessments": a2023, "unit": "Ministry of Health"},
+     {"unit": "Ministry of Health", "tier": "C",
+      "next_tier": {"tier": "B", "min_index": "80", "inclusive": True, "points_needed": norm(D(80) - h_total), "index_needed": norm(D(80) - h_total)},
+      "next_rank": {"unit": ahead[1], "rank": 14, "points_needed": norm(ahead[0] - h_total)},
+      "headroom": [{"code": "appraisal", "available": norm(D("68.5") - D(health["appraisal_points"]))},
+                   {"code": "survey", "available": norm(D("31.5") - D(health["survey_points"])), "cumulative": norm(D(100) - h_total)}]})
+case("core-gap-leader-top-band", "A leader in the top band has no next tier and no next rank.", "gap",
+     {"methodology": one, "assessments": units(("a", None, {"x": "95"}), ("b", None, {"x": "85"})), "unit": "a"},
+     {"unit": "a", "tier": "A", "next_tier": None, "next_rank": None, "headroom": [{"code": "x", "available": "5", "cumulative": "5"}]})
+moit_after = D("68.5") + D(by_unit("Ministry of Industry and Trade")["survey_points"])
+case("core-what-if-full-appraisal", "What if the Ministry of Industry and Trade had full appraisal points: first place, group A.", "what_if",
+     {"methodology": m2023, "assessments": a2023, "changes": [{"unit": "Ministry of Industry and Trade", "code": "appraisal", "value": "68.5"}]},
+     {"movements": [dict({"unit": r["unit_en"]}, **({"rank_before": 17, "rank_after": 1, "tier_before": "C", "tier_after": "A", "index_after": norm(moit_after)} if r["unit_en"] == "Ministry of Industry and Trade" else {"rank_before": int(r["rank"]), "rank_after": int(r["rank"]) + 1})) for r in rows]})
+case("core-what-if-not-applicable", "What if a leaf becomes not applicable: it leaves the maximum (rescale).", "what_if",
+     {"methodology": methodology(na_tree), "assessments": units(("u", None, {"1.1": "10", "1.2": "30", "2": "30"})), "changes": [{"unit": "u", "code": "1.1", "value": "NA"}]},
+     {"movements": [{"unit": "u", "index_before": "70", "index_after": "75"}]})
+case("core-what-if-unknown-code", "A what-if change naming no leaf.", "what_if",
+     {"methodology": methodology(na_tree), "assessments": units(("u", None, {"1.1": "10", "1.2": "30", "2": "30"})), "changes": [{"unit": "u", "code": "9", "value": "1"}]},
+     error={"code": "unknown_code", "path": "changes[0].code"})
+prev = methodology([leaf("TD", "70"), leaf("survey", "30")], id="old")
+case("core-compare-versions", "Year over year across versions: TD maps to appraisal; +/- changes, rank moves, unmapped codes, new and dropped units.", "compare",
+     {"methodology": two, "assessments": units(("moj", None, {"appraisal": "61.86", "survey": "28.10"}), ("moh", None, {"appraisal": "55.81", "survey": "23.99"}), ("new", None, {"appraisal": "1", "survey": "1"})),
+      "previous_methodology": prev, "previous_assessments": units(("moj", None, {"TD": "60", "survey": "25.66"}), ("moh", None, {"TD": "62", "survey": "26"}), ("old", None, {"TD": "1", "survey": "1"})),
+      "mapping": {"TD": "appraisal"}},
+     {"units": [{"unit": "moj", "index_before": "85.66", "index_after": "89.96", "index_change": "4.3", "rank_before": 2, "rank_after": 1, "rank_change": 1},
+                {"unit": "moh", "index_change": norm(D("79.80") - 88), "rank_change": -1}],
+      "new_units": ["new"], "dropped_units": ["old"], "unmapped_codes": [], "unmapped_previous_codes": []})
+
 OUT.mkdir(parents=True, exist_ok=True)
 for old in OUT.glob("core-*.json"):
     old.unlink()

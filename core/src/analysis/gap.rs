@@ -141,7 +141,7 @@ impl Scorecard {
         let mut running = Decimal::ZERO;
         for h in &mut headroom {
             running = crate::number::add(running, h.available, &u.unit)?;
-            h.cumulative = running;
+            h.cumulative = running.normalize();
         }
         Ok(Gap { unit: u.unit.clone(), index: u.index, tier: u.tier.clone(), next_tier, next_rank, headroom })
     }
