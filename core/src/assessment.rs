@@ -210,6 +210,10 @@ impl AssessmentsBuilder {
         if text.trim().is_empty() {
             return Ok(());
         }
+        let lower = text.trim().trim_start_matches(['+', '-']).to_ascii_lowercase();
+        if matches!(lower.as_str(), "nan" | "inf" | "infinity") {
+            return Err(InputError::NotFinite { path: at.to_owned() });
+        }
         let value = Value::parse(text).ok_or_else(|| InputError::MalformedValue { path: at.to_owned(), text: text.to_owned() })?;
         self.value(unit, code, value, at)
     }

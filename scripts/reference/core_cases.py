@@ -287,6 +287,9 @@ case("core-csv-wide", "Wide CSV with labels and a percentage sign.", "score",
 case("core-csv-malformed-number", "A Vietnamese decimal comma inside a CSV cell is rejected with its row and column.", "score",
      {"methodology": two, "assessments_csv": "unit,appraisal,survey\nmoj,61.86,28.10\nsbv,\"62,67\",27.21\n"},
      error={"code": "malformed_value", "path": "row 3, column appraisal"})
+case("core-csv-not-finite", "NaN or infinity in a CSV cell is an error, not a number.", "score",
+     {"methodology": two, "assessments_csv": "unit,appraisal,survey\nmoj,61.86,-inf\n"},
+     error={"code": "not_finite", "path": "row 2, column survey"})
 case("core-csv-duplicate", "The same unit and code twice in a long CSV.", "score",
      {"methodology": two, "assessments_csv": "unit,code,value\nmoj,appraisal,61.86\nmoj,appraisal,60\n"},
      error={"code": "duplicate_value", "path": "row 3, column value"})
