@@ -48,7 +48,9 @@ fn benches(c: &mut Bench) {
     c.bench_function("profile one unit (31 units, 100 leaves)", |b| b.iter(|| card.profile(black_box("unit-07")).unwrap()));
     c.bench_function("gap of one unit (31 units, 100 leaves)", |b| b.iter(|| card.gap(black_box("unit-07")).unwrap()));
     let change = [Change { unit: "unit-07".into(), code: "3.2.4".into(), value: Some(Value::Number(Decimal::new(25, 2))) }];
-    c.bench_function("what-if one value (31 units, 100 leaves)", |b| b.iter(|| scorer.what_if(black_box(&card), black_box(&change)).unwrap()));
+    c.bench_function("what-if one value, new scorecard (31 units, 100 leaves)", |b| b.iter(|| scorer.what_if(black_box(&card), black_box(&change)).unwrap()));
+    let mut live = card.clone();
+    c.bench_function("what-if one value, in place (31 units, 100 leaves)", |b| b.iter(|| scorer.apply(black_box(&mut live), black_box(&change)).unwrap()));
 }
 
 criterion_group!(scoring, benches);

@@ -71,7 +71,7 @@ impl Scorecard {
         let mut lines = Vec::with_capacity(tree.nodes.len() + u.adjustments.len());
         for (i, node) in tree.nodes.iter().enumerate() {
             let (points, max, percent, status, input) = if i == 0 {
-                (u.tree_points, u.max_points, crate::number::percent(u.tree_points, u.max_points, "total")?, NodeStatus::Scored, None)
+                (u.tree_points, u.max_points, crate::number::percent(u.tree_points, u.max_points, &"total")?, NodeStatus::Scored, None)
             } else {
                 let s = &u.nodes[i - 1];
                 (s.points, s.max_points, s.percent, s.status, s.input)
@@ -166,7 +166,7 @@ impl Scorecard {
                     .map(|&c| format!("{} {} % × weight {}", tree.nodes[c].code, n(child(c).percent.unwrap_or_default()), n(tree.nodes[c].weight)))
                     .collect();
                 let kind = if aggregation == Aggregation::WeightedArithmetic { "arithmetic" } else { "geometric" };
-                format!("weighted {kind} mean of {} → {} % of {} = {}{note}", terms.join(", "), n(crate::number::percent(points, max, "").ok().flatten().unwrap_or_default()), n(max), n(points))
+                format!("weighted {kind} mean of {} → {} % of {} = {}{note}", terms.join(", "), n(crate::number::percent(points, max, &"").ok().flatten().unwrap_or_default()), n(max), n(points))
             }
         }
     }

@@ -3,6 +3,7 @@
 
 use crate::error::ArithmeticError;
 use rust_decimal::Decimal;
+use std::fmt::Display;
 use std::str::FromStr;
 
 /// Reads a decimal written with a dot (`61.86`), optionally in scientific notation (`1e-3`).
@@ -29,28 +30,28 @@ pub(crate) fn decimal_from_f64(value: f64) -> Option<Decimal> {
 }
 
 /// `a + b`, or an overflow error at `path`.
-pub(crate) fn add(a: Decimal, b: Decimal, path: &str) -> Result<Decimal, ArithmeticError> {
+pub(crate) fn add(a: Decimal, b: Decimal, path: &dyn Display) -> Result<Decimal, ArithmeticError> {
     a.checked_add(b).ok_or_else(|| overflow(path, "addition"))
 }
 
 /// `a - b`, or an overflow error at `path`.
-pub(crate) fn sub(a: Decimal, b: Decimal, path: &str) -> Result<Decimal, ArithmeticError> {
+pub(crate) fn sub(a: Decimal, b: Decimal, path: &dyn Display) -> Result<Decimal, ArithmeticError> {
     a.checked_sub(b).ok_or_else(|| overflow(path, "subtraction"))
 }
 
 /// `a * b`, or an overflow error at `path`.
-pub(crate) fn mul(a: Decimal, b: Decimal, path: &str) -> Result<Decimal, ArithmeticError> {
+pub(crate) fn mul(a: Decimal, b: Decimal, path: &dyn Display) -> Result<Decimal, ArithmeticError> {
     a.checked_mul(b).ok_or_else(|| overflow(path, "multiplication"))
 }
 
 /// `a / b` (`b` non-zero), or an overflow error at `path`.
-pub(crate) fn div(a: Decimal, b: Decimal, path: &str) -> Result<Decimal, ArithmeticError> {
+pub(crate) fn div(a: Decimal, b: Decimal, path: &dyn Display) -> Result<Decimal, ArithmeticError> {
     a.checked_div(b).ok_or_else(|| overflow(path, "division"))
 }
 
 /// `points / max × 100`, multiplying first so that exact ratios stay exact; `None` when `max`
 /// is zero (a node worth no points has no percentage).
-pub(crate) fn percent(points: Decimal, max: Decimal, path: &str) -> Result<Option<Decimal>, ArithmeticError> {
+pub(crate) fn percent(points: Decimal, max: Decimal, path: &dyn Display) -> Result<Option<Decimal>, ArithmeticError> {
     if max.is_zero() {
         return Ok(None);
     }
@@ -58,8 +59,9 @@ pub(crate) fn percent(points: Decimal, max: Decimal, path: &str) -> Result<Optio
     Ok(Some(div(scaled, max, path)?.normalize()))
 }
 
-fn overflow(path: &str, operation: &'static str) -> ArithmeticError {
-    ArithmeticError { path: path.to_owned(), operation }
+/// The error, with the path formatted only now that it is needed.
+fn overflow(path: &dyn Display, operation: &'static str) -> ArithmeticError {
+    ArithmeticError { path: path.to_string(), operation }
 }
 
 #[cfg(test)]
@@ -86,9 +88,9 @@ mod tests {
 
     #[test]
     fn percent_is_exact_when_it_can_be() {
-        let p = percent(Decimal::from_str("89.95").unwrap(), Decimal::ONE_HUNDRED, "x").unwrap();
+        let p = percent(Decimal::from_str("89.95").unwrap(), Decimal::ONE_HUNDRED, &"x").unwrap();
         assert_eq!(p.unwrap().to_string(), "89.95");
-        assert_eq!(percent(Decimal::ONE, Decimal::ZERO, "x").unwrap(), None);
-        assert!(mul(Decimal::MAX, Decimal::TWO, "n").is_err());
+        assert_eq!(percent(Decimal::ONE, Decimal::ZERO, &"x").unwrap(), None);
+        assert!(mul(Decimal::MAX, Decimal::TWO, &"n").is_err());
     }
 }

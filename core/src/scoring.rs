@@ -134,9 +134,9 @@ impl Scorer {
     pub(crate) fn inner_figure(&self, i: usize, figures: &[Figure], unit: &str) -> Result<Figure> {
         let tree = &*self.tree;
         let node = &tree.nodes[i];
-        let path = if node.code.is_empty() { format!("unit {unit:?}, total") } else { format!("unit {unit:?}, node {:?}", node.code) };
+        let path = NodePath { unit, code: &node.code };
         let NodeKind::Inner(aggregation) = node.kind else {
-            return Err(ArithmeticError { path, operation: "aggregation of a leaf" }.into());
+            return Err(ArithmeticError { path: path.to_string(), operation: "aggregation of a leaf" }.into());
         };
         let applicable: Vec<usize> = node.children.iter().copied().filter(|&c| !Self::rescaled_away(&figures[c], tree, c)).collect();
         if applicable.is_empty() {
@@ -176,13 +176,54 @@ impl Scorer {
         }
     }
 
-    /// Turns figures into a unit score: adjustments, total, index and tier.
+    /// Turns figures into a unit score: node results, then adjustments, total, index and tier.
     pub(crate) fn finish_unit(&self, a: &Assessment, figures: Vec<Figure>) -> Result<UnitScore> {
         let tree = &*self.tree;
-        let unit_path = format!("unit {:?}", a.unit);
-        let root = &figures[0];
+        let mut nodes = Vec::with_capacity(figures.len().saturating_sub(1));
+        for (i, f) in figures.iter().enumerate().skip(1) {
+            let node = &tree.nodes[i];
+            let input = match node.kind {
+                NodeKind::Leaf(_) => a.values.get(&node.code).copied(),
+                NodeKind::Inner(_) => None,
+            };
+            nodes.push(NodeScore {
+                code: node.code.clone(),
+                points: f.points.normalize(),
+                max_points: f.max.normalize(),
+                percent: percent(f.points, f.max, &node.path)?,
+                status: f.status,
+                input,
+            });
+        }
+        let mut unit = UnitScore {
+            unit: a.unit.clone(),
+            group: a.group.clone(),
+            label: a.label.clone(),
+            tree_points: Decimal::ZERO,
+            bonus: Decimal::ZERO,
+            penalty: Decimal::ZERO,
+            points: Decimal::ZERO,
+            max_points: Decimal::ZERO,
+            index: Decimal::ZERO,
+            tier: None,
+            tier_label: None,
+            rank: 0,
+            group_size: 0,
+            nodes,
+            adjustments: Vec::new(),
+            position: 0,
+        };
+        self.settle(&mut unit, a, &figures[0])?;
+        Ok(unit)
+    }
+
+    /// Sets a unit's tree points, adjustments, total, index and tier from its root figure and
+    /// its adjustment values (read from `a`).
+    pub(crate) fn settle(&self, unit: &mut UnitScore, a: &Assessment, root: &Figure) -> Result<()> {
+        let tree = &*self.tree;
+        let unit_path = UnitPath(&a.unit);
         if root.max.is_zero() {
-            return Err(InputError::NothingApplicable { path: unit_path }.into());
+            return Err(InputError::NothingApplicable { path: unit_path.to_string() }.into());
         }
         let (mut bonus, mut penalty) = (Decimal::ZERO, Decimal::ZERO);
         let mut adjustments = Vec::with_capacity(tree.adjustments.len());
@@ -190,13 +231,12 @@ impl Scorer {
             let points = match a.values.get(&adj.code) {
                 None | Some(Value::NotApplicable) => Decimal::ZERO,
                 Some(Value::Number(v)) => {
-                    let at = a.origin(&adj.code);
                     if v.is_sign_negative() && !v.is_zero() {
-                        return Err(InputError::Negative { path: at, value: v.to_string() }.into());
+                        return Err(InputError::Negative { path: a.origin(&adj.code), value: v.to_string() }.into());
                     }
                     if *v > adj.max_points {
                         if !adj.clamp {
-                            return Err(InputError::AboveMaximum { path: at, value: v.to_string(), max: adj.max_points.normalize().to_string() }.into());
+                            return Err(InputError::AboveMaximum { path: a.origin(&adj.code), value: v.to_string(), max: adj.max_points.normalize().to_string() }.into());
                         }
                         adj.max_points
                     } else {
@@ -215,25 +255,9 @@ impl Scorer {
         }
         let total = sub(add(root.points, bonus, &unit_path)?, penalty, &unit_path)?;
         let index = percent(total, root.max, &unit_path)?.unwrap_or_default();
-        let mut nodes = Vec::with_capacity(figures.len().saturating_sub(1));
-        for (i, f) in figures.iter().enumerate().skip(1) {
-            let node = &tree.nodes[i];
-            let input = match node.kind {
-                NodeKind::Leaf(_) => a.values.get(&node.code).copied(),
-                NodeKind::Inner(_) => None,
-            };
-            nodes.push(NodeScore {
-                code: node.code.clone(),
-                points: f.points.normalize(),
-                max_points: f.max.normalize(),
-                percent: percent(f.points, f.max, &node.path)?,
-                status: f.status,
-                input,
-            });
-        }
         let (tier, tier_label) = match self.methodology.tiers.as_ref().and_then(|t| t.scheme_for(a.group.as_deref())) {
             Some(scheme) => {
-                let percent_of = |code: &str| nodes.iter().find(|n| n.code == code).and_then(|n| n.percent);
+                let percent_of = |code: &str| tree.by_code.get(code).and_then(|&i| unit.nodes.get(i.wrapping_sub(1))).and_then(|n| n.percent);
                 match scheme.classify(index, percent_of) {
                     Some(b) => (Some(b.code.clone()), Some(b.label.clone())),
                     None => (None, None),
@@ -241,24 +265,16 @@ impl Scorer {
             }
             None => (None, None),
         };
-        Ok(UnitScore {
-            unit: a.unit.clone(),
-            group: a.group.clone(),
-            label: a.label.clone(),
-            tree_points: root.points.normalize(),
-            bonus: bonus.normalize(),
-            penalty: penalty.normalize(),
-            points: total.normalize(),
-            max_points: root.max.normalize(),
-            index,
-            tier,
-            tier_label,
-            rank: 0,
-            group_size: 0,
-            nodes,
-            adjustments,
-            position: 0,
-        })
+        unit.tree_points = root.points.normalize();
+        unit.bonus = bonus.normalize();
+        unit.penalty = penalty.normalize();
+        unit.points = total.normalize();
+        unit.max_points = root.max.normalize();
+        unit.index = index;
+        unit.tier = tier;
+        unit.tier_label = tier_label;
+        unit.adjustments = adjustments;
+        Ok(())
     }
 
     /// Ranks units inside each group by index (exact or displayed), tie policy and tie-breakers.
@@ -307,9 +323,34 @@ impl Scorer {
     }
 }
 
+/// A unit, as errors name it.
+struct UnitPath<'a>(&'a str);
+
+impl std::fmt::Display for UnitPath<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unit {:?}", self.0)
+    }
+}
+
+/// Where an aggregate is computed, formatted only when an error needs it.
+struct NodePath<'a> {
+    unit: &'a str,
+    code: &'a str,
+}
+
+impl std::fmt::Display for NodePath<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.code.is_empty() {
+            write!(f, "unit {:?}, total", self.unit)
+        } else {
+            write!(f, "unit {:?}, node {:?}", self.unit, self.code)
+        }
+    }
+}
+
 /// `Π (pᵢ/100)^(wᵢ/Σw)` computed as `exp(Σ wᵢ ln(pᵢ/100) / Σw)`; 0 when any percentage is 0.
-fn geometric_share(terms: &[(Decimal, Decimal)], total_weight: Decimal, path: &str) -> Result<Decimal, ArithmeticError> {
-    let overflow = || ArithmeticError { path: path.to_owned(), operation: "geometric mean" };
+fn geometric_share(terms: &[(Decimal, Decimal)], total_weight: Decimal, path: &dyn std::fmt::Display) -> Result<Decimal, ArithmeticError> {
+    let overflow = || ArithmeticError { path: path.to_string(), operation: "geometric mean" };
     if terms.iter().any(|(w, p)| p.is_zero() && !w.is_zero()) {
         return Ok(Decimal::ZERO);
     }

@@ -4,7 +4,7 @@
 
 use crate::assessment::Assessment;
 use crate::error::{InputError, MethodologyError, Result};
-use crate::scorecard::{NodeStatus, Scorecard};
+use crate::scorecard::{NodeStatus, Scorecard, UnitScore};
 use crate::scoring::{Figure, Scorer};
 use crate::tree::NodeKind;
 use crate::value::Value;
@@ -55,7 +55,8 @@ pub struct WhatIf {
 }
 
 impl Scorer {
-    /// Applies changes to a scorecard made by this scorer.
+    /// Applies changes to a scorecard made by this scorer and returns the new scorecard with
+    /// every unit's movement. See [`Scorer::apply`] for the in-place form a slider uses.
     ///
     /// ```
     /// use par_index::{presets, Scorer, Value};
@@ -69,6 +70,15 @@ impl Scorer {
     /// assert_eq!(health.tier_after.as_deref(), Some("B"));
     /// ```
     pub fn what_if(&self, card: &Scorecard, changes: &[Change]) -> Result<WhatIf> {
+        let mut scorecard = card.clone();
+        let movements = self.apply(&mut scorecard, changes)?;
+        Ok(WhatIf { scorecard, movements })
+    }
+
+    /// Applies changes in place: only the changed leaves and their ancestors are recomputed, and
+    /// only the changed units' groups are ranked again. Returns every unit's movement (in
+    /// scorecard order). On error the scorecard is left as it was.
+    pub fn apply(&self, card: &mut Scorecard, changes: &[Change]) -> Result<Vec<Movement>> {
         if !Arc::ptr_eq(&card.tree, &self.tree) && *card.tree != *self.tree {
             return Err(MethodologyError::InvalidRule {
                 path: "scorecard".into(),
@@ -76,80 +86,93 @@ impl Scorer {
             }
             .into());
         }
-        let tree = &*self.tree;
-        let mut units = card.units.clone();
-        let mut touched: Vec<usize> = Vec::new();
+        let before: Vec<(Decimal, u32, Option<String>)> = card.units.iter().map(|u| (u.index, u.rank, u.tier.clone())).collect();
+        let mut saved: Vec<(usize, UnitScore)> = Vec::new();
+        let mut outcome = Ok(());
         for (k, change) in changes.iter().enumerate() {
-            let at = format!("changes[{k}]");
-            let Some(u) = units.iter().position(|x| x.unit == change.unit) else {
-                return Err(InputError::UnknownUnit { path: format!("{at}.unit"), unit: change.unit.clone() }.into());
-            };
-            let leaf = tree.by_code.get(&change.code).copied().filter(|&i| matches!(tree.nodes[i].kind, NodeKind::Leaf(_)));
-            if leaf.is_none() && !tree.adjustment_by_code.contains_key(&change.code) {
-                return Err(InputError::UnknownCode { path: format!("{at}.code"), code: change.code.clone() }.into());
-            }
-            // The unit's inputs as they stand, with this change applied.
-            let unit = &units[u];
-            let mut a = Assessment { unit: unit.unit.clone(), group: unit.group.clone(), label: unit.label.clone(), ..Default::default() };
-            for n in &unit.nodes {
-                if let Some(v) = n.input {
-                    a.values.insert(n.code.clone(), v);
-                }
-            }
-            for adj in &unit.adjustments {
-                if !adj.points.is_zero() {
-                    a.values.insert(adj.code.clone(), Value::Number(adj.points));
-                }
-            }
-            match change.value {
-                Some(v) => a.values.insert(change.code.clone(), v),
-                None => a.values.remove(&change.code),
-            };
-            a.origins.insert(change.code.clone(), format!("{at}.value"));
-            let mut figures: Vec<Figure> = Vec::with_capacity(tree.nodes.len());
-            figures.push(Figure { points: unit.tree_points, max: unit.max_points, status: NodeStatus::Scored });
-            figures.extend(unit.nodes.iter().map(|n| Figure { points: n.points, max: n.max_points, status: n.status }));
-            if let Some(i) = leaf {
-                figures[i] = self.leaf_figure(i, &a)?;
-                let mut parent = tree.nodes[i].parent;
-                while let Some(p) = parent {
-                    figures[p] = self.inner_figure(p, &figures, &a.unit)?;
-                    parent = tree.nodes[p].parent;
-                }
-            }
-            let mut rescored = self.finish_unit(&a, figures)?;
-            rescored.rank = units[u].rank;
-            rescored.group_size = units[u].group_size;
-            rescored.position = units[u].position;
-            units[u] = rescored;
-            if !touched.contains(&u) {
-                touched.push(u);
+            outcome = self.apply_one(card, change, k, &mut saved);
+            if outcome.is_err() {
+                break;
             }
         }
-        let groups: Vec<Option<String>> = touched.iter().map(|&u| units[u].group.clone()).collect();
-        self.rank_groups(&mut units, &groups);
-        let movements = card
+        if let Err(e) = outcome {
+            for (u, unit) in saved.into_iter().rev() {
+                card.units[u] = unit;
+            }
+            return Err(e);
+        }
+        let mut groups: Vec<Option<String>> = Vec::new();
+        for (u, _) in &saved {
+            groups.push(card.units[*u].group.clone());
+        }
+        self.rank_groups(&mut card.units, &groups);
+        Ok(card
             .units
             .iter()
-            .zip(units.iter())
-            .map(|(b, a)| Movement {
+            .zip(before)
+            .map(|(a, (index_before, rank_before, tier_before))| Movement {
                 unit: a.unit.clone(),
                 group: a.group.clone(),
-                index_before: b.index,
+                index_before,
                 index_after: a.index,
-                rank_before: b.rank,
+                rank_before,
                 rank_after: a.rank,
-                tier_before: b.tier.clone(),
+                tier_before,
                 tier_after: a.tier.clone(),
             })
-            .collect();
-        Ok(WhatIf { scorecard: Scorecard { units, ..card.clone_shell() }, movements })
+            .collect())
     }
-}
 
-impl Scorecard {
-    /// The scorecard's header with no units (shares the compiled tree).
-    fn clone_shell(&self) -> Scorecard {
-        Scorecard { methodology: self.methodology.clone(), rounding: self.rounding, units: Vec::new(), tree: Arc::clone(&self.tree) }
+    fn apply_one(&self, card: &mut Scorecard, change: &Change, k: usize, saved: &mut Vec<(usize, UnitScore)>) -> Result<()> {
+        let tree = &*self.tree;
+        let at = format!("changes[{k}]");
+        let Some(u) = card.units.iter().position(|x| x.unit == change.unit) else {
+            return Err(InputError::UnknownUnit { path: format!("{at}.unit"), unit: change.unit.clone() }.into());
+        };
+        let leaf = tree.by_code.get(&change.code).copied().filter(|&i| matches!(tree.nodes[i].kind, NodeKind::Leaf(_)));
+        if leaf.is_none() && !tree.adjustment_by_code.contains_key(&change.code) {
+            return Err(InputError::UnknownCode { path: format!("{at}.code"), code: change.code.clone() }.into());
+        }
+        if !saved.iter().any(|(s, _)| *s == u) {
+            saved.push((u, card.units[u].clone()));
+        }
+        let unit = &mut card.units[u];
+        // The values the recomputation reads: the changed one, and the adjustments.
+        let mut a = Assessment { unit: unit.unit.clone(), group: unit.group.clone(), ..Default::default() };
+        for adj in &unit.adjustments {
+            if !adj.points.is_zero() {
+                a.values.insert(adj.code.clone(), Value::Number(adj.points));
+            }
+        }
+        match change.value {
+            Some(v) => a.values.insert(change.code.clone(), v),
+            None => a.values.remove(&change.code),
+        };
+        a.origins.insert(change.code.clone(), format!("{at}.value"));
+        let mut figures: Vec<Figure> = Vec::with_capacity(tree.nodes.len());
+        figures.push(Figure { points: unit.tree_points, max: unit.max_points, status: NodeStatus::Scored });
+        figures.extend(unit.nodes.iter().map(|n| Figure { points: n.points, max: n.max_points, status: n.status }));
+        if let Some(i) = leaf {
+            figures[i] = self.leaf_figure(i, &a)?;
+            let mut changed = vec![i];
+            let mut parent = tree.nodes[i].parent;
+            while let Some(p) = parent {
+                figures[p] = self.inner_figure(p, &figures, &a.unit)?;
+                changed.push(p);
+                parent = tree.nodes[p].parent;
+            }
+            for &c in changed.iter().filter(|&&c| c > 0) {
+                let node = &mut unit.nodes[c - 1];
+                let f = &figures[c];
+                node.points = f.points.normalize();
+                node.max_points = f.max.normalize();
+                node.percent = crate::number::percent(f.points, f.max, &tree.nodes[c].path)?;
+                node.status = f.status;
+                if c == i {
+                    node.input = change.value;
+                }
+            }
+        }
+        self.settle(unit, &a, &figures[0])
     }
 }

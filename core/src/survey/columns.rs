@@ -54,14 +54,15 @@ pub struct ResponseColumns<'a> {
     pub first_row: u64,
 }
 
-fn with_path(e: SurveyError, path: &str) -> SurveyError {
+fn with_path(e: SurveyError, row: &str) -> SurveyError {
+    let at = |column: &str| format!("{row}, column {column}");
     match e {
-        SurveyError::MissingUnit { .. } => SurveyError::MissingUnit { path: path.to_owned() },
-        SurveyError::BadWeight { value, .. } => SurveyError::BadWeight { path: path.to_owned(), value },
+        SurveyError::MissingUnit { .. } => SurveyError::MissingUnit { path: at("unit") },
+        SurveyError::BadWeight { value, .. } => SurveyError::BadWeight { path: at("weight"), value },
         SurveyError::GroupConflict { unit, first, second, .. } => {
-            SurveyError::GroupConflict { path: path.to_owned(), unit, first, second }
+            SurveyError::GroupConflict { path: at("group"), unit, first, second }
         }
-        SurveyError::Overflow { .. } => SurveyError::Overflow { path: path.to_owned() },
+        SurveyError::Overflow { .. } => SurveyError::Overflow { path: at("weight") },
         other => other,
     }
 }

@@ -37,6 +37,13 @@ impl CsvOptions {
     }
 }
 
+/// Unit column `unit`, no group or weight column, comma-delimited.
+impl Default for CsvOptions {
+    fn default() -> Self {
+        CsvOptions::new("unit")
+    }
+}
+
 /// One rejected row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RowRejection {
