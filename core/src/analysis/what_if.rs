@@ -66,7 +66,7 @@ impl Scorer {
     /// let change = Change { unit: "Ministry of Health".into(), code: "survey".into(), value: Some(Value::Number("31".parse().unwrap())) };
     /// let w = scorer.what_if(&card, &[change]).unwrap();
     /// let health = w.movements.iter().find(|m| m.unit == "Ministry of Health").unwrap();
-    /// assert_eq!((health.rank_before, health.rank_after), (15, 11));
+    /// assert_eq!((health.rank_before, health.rank_after), (15, 6));
     /// assert_eq!(health.tier_after.as_deref(), Some("B"));
     /// ```
     pub fn what_if(&self, card: &Scorecard, changes: &[Change]) -> Result<WhatIf> {
