@@ -1,5 +1,7 @@
 //! Analysis: profiles, gaps and what-if, with exact expected values and properties.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers: a failed unwrap is a failed test
+
 use par_index::analysis::Change;
 use par_index::{presets, Assessments, Decimal, Scorer, Value};
 use proptest::prelude::*;

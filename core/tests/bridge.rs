@@ -1,5 +1,7 @@
 //! From survey rows plus appraisal points to the full provincial scorecard.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers: a failed unwrap is a failed test
+
 use par_index::survey::{AggregateOptions, Aggregator, CiOptions, Response, SurveyDesign};
 use par_index::{presets, Decimal};
 use std::collections::BTreeMap;

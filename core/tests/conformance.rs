@@ -1,6 +1,8 @@
 //! Runs every shared conformance case (conformance/cases/*.json) through the Rust API and writes
 //! what it produced to out/conformance/rust/ for the cross-binding comparison.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers: a failed unwrap is a failed test
+
 use par_index::{Assessments, CsvOptions, Methodology, Rounding, RoundingMode};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -62,6 +64,12 @@ fn run(operation: &str, input: &Value) -> Result<Value, par_index::Error> {
             let before = Methodology::from_json(&text(&input["previous_methodology"]))?.score(&Assessments::from_json(&text(&input["previous_assessments"]))?)?;
             let mapping: std::collections::BTreeMap<String, String> = serde_json::from_value(input.get("mapping").cloned().unwrap_or(json!({}))).unwrap_or_default();
             Ok(serde_json::to_value(now.compare(&before, &mapping)).unwrap_or(Value::Null))
+        }
+        "uncertainty" => {
+            let scorer = par_index::Scorer::new(&methodology()?)?;
+            let card = scorer.score(&assessments()?)?;
+            let spec = par_index::analysis::UncertaintySpec::from_json(&text(&input["spec"]))?;
+            Ok(serde_json::to_value(scorer.uncertainty(&card, &spec)?).unwrap_or(Value::Null))
         }
         "display" => {
             let mode = if input["mode"] == "half_even" { RoundingMode::HalfEven } else { RoundingMode::HalfUp };

@@ -1,5 +1,7 @@
 //! Property tests of the scoring invariants.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers: a failed unwrap is a failed test
+
 use par_index::{Assessment, Assessments, Criterion, Decimal, Label, Methodology, NodeStatus, TiePolicy, Value};
 use proptest::prelude::*;
 

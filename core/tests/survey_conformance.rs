@@ -1,6 +1,8 @@
 //! Runs the survey conformance cases (conformance/cases/sipas-*.json and ci-*.json) through
 //! `par_index::survey::conformance::run_operation` alone, with the shared subset rule.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests abort on bad setup
+
 use par_index::survey::conformance::run_operation;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -28,7 +30,10 @@ fn subset(expected: &Value, actual: &Value, tolerance: f64, at: &str) -> Result<
             if e == a || (e - a).abs() <= tolerance {
                 Ok(())
             } else {
-                Err(format!("{at}: {a}, expected {e} (diff {:e}, tolerance {tolerance})", (e - a).abs()))
+                Err(format!(
+                    "{at}: {a}, expected {e} (diff {:e}, tolerance {tolerance})",
+                    (e - a).abs()
+                ))
             }
         }
         (e, a) if e == a => Ok(()),
@@ -39,10 +44,15 @@ fn subset(expected: &Value, actual: &Value, tolerance: f64, at: &str) -> Result<
 /// Largest absolute difference over numbers present in both (for the accuracy report).
 fn max_diff(expected: &Value, actual: &Value) -> f64 {
     match (expected, actual) {
-        (Value::Object(e), Value::Object(a)) => {
-            e.iter().filter_map(|(k, ev)| a.get(k).map(|av| max_diff(ev, av))).fold(0.0, f64::max)
-        }
-        (Value::Array(e), Value::Array(a)) => e.iter().zip(a).map(|(x, y)| max_diff(x, y)).fold(0.0, f64::max),
+        (Value::Object(e), Value::Object(a)) => e
+            .iter()
+            .filter_map(|(k, ev)| a.get(k).map(|av| max_diff(ev, av)))
+            .fold(0.0, f64::max),
+        (Value::Array(e), Value::Array(a)) => e
+            .iter()
+            .zip(a)
+            .map(|(x, y)| max_diff(x, y))
+            .fold(0.0, f64::max),
         (Value::Number(e), Value::Number(a)) => (e.as_f64().unwrap() - a.as_f64().unwrap()).abs(),
         _ => 0.0,
     }
@@ -65,9 +75,13 @@ fn survey_conformance_cases() {
     for path in &paths {
         let case: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         let name = case["name"].as_str().unwrap().to_owned();
-        assert_eq!(Some(name.as_str()), path.file_stem().and_then(|s| s.to_str()));
+        assert_eq!(
+            Some(name.as_str()),
+            path.file_stem().and_then(|s| s.to_str())
+        );
         let tolerance = case.get("tolerance").and_then(Value::as_f64).unwrap_or(0.0);
-        let result = run_operation(case["operation"].as_str().unwrap(), &case["input"]).expect("a survey operation");
+        let result = run_operation(case["operation"].as_str().unwrap(), &case["input"])
+            .expect("a survey operation");
         let verdict = match (case.get("expected"), case.get("expected_error"), &result) {
             (Some(e), _, Ok(actual)) => {
                 let d = max_diff(e, actual);
@@ -81,7 +95,12 @@ fn survey_conformance_cases() {
                 }
                 subset(e, actual, tolerance, "output")
             }
-            (_, Some(e), Err(err)) => subset(e, &json!({"code": err.code(), "path": err.path()}), 0.0, "error"),
+            (_, Some(e), Err(err)) => subset(
+                e,
+                &json!({"code": err.code(), "path": err.path()}),
+                0.0,
+                "error",
+            ),
             (Some(_), _, Err(err)) => Err(format!("failed with {}: {err}", err.code())),
             (_, Some(_), Ok(_)) => Err("succeeded, expected an error".to_owned()),
             (None, None, _) => Err("case has neither expected nor expected_error".to_owned()),
@@ -91,8 +110,15 @@ fn survey_conformance_cases() {
             Err(why) => failures.push(format!("{name}: {why}")),
         }
     }
-    println!("survey conformance: {passed} passed, {} failed", failures.len());
+    println!(
+        "survey conformance: {passed} passed, {} failed",
+        failures.len()
+    );
     println!("largest difference: statsmodels cases {worst_sm:e}, R cases {worst_r:e}");
-    assert!(failures.is_empty(), "failed cases:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "failed cases:\n{}",
+        failures.join("\n")
+    );
     assert!(passed >= 30, "only {passed} survey cases ran");
 }

@@ -137,7 +137,7 @@ impl Scorecard {
                 headroom.push(Headroom { code: n.code.clone(), label: node.label.clone(), available, cumulative: Decimal::ZERO });
             }
         }
-        headroom.sort_by(|a, b| b.available.cmp(&a.available));
+        headroom.sort_by_key(|h| std::cmp::Reverse(h.available));
         let mut running = Decimal::ZERO;
         for h in &mut headroom {
             running = crate::number::add(running, h.available, &u.unit)?;

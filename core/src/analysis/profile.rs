@@ -48,7 +48,7 @@ impl Profile {
     pub fn trails_group_most(&self, count: usize) -> Vec<&NodeProfile> {
         let max_depth = self.nodes.iter().map(|n| n.depth).max().unwrap_or(0);
         let mut leaves: Vec<&NodeProfile> = self.nodes.iter().filter(|n| n.depth == max_depth && n.versus_mean < Decimal::ZERO).collect();
-        leaves.sort_by(|a, b| a.versus_mean.cmp(&b.versus_mean));
+        leaves.sort_by_key(|n| n.versus_mean);
         leaves.truncate(count);
         leaves
     }
@@ -56,7 +56,7 @@ impl Profile {
     /// Nodes at 100 % where the group mean is lower: strengths to keep.
     pub fn strengths(&self) -> Vec<&NodeProfile> {
         let mut s: Vec<&NodeProfile> = self.nodes.iter().filter(|n| n.versus_mean > Decimal::ZERO).collect();
-        s.sort_by(|a, b| b.versus_mean.cmp(&a.versus_mean));
+        s.sort_by_key(|n| std::cmp::Reverse(n.versus_mean));
         s
     }
 }
@@ -102,7 +102,7 @@ impl Scorecard {
                 group_rank: u32::try_from(better + 1).unwrap_or(u32::MAX),
             });
         }
-        nodes.sort_by(|a, b| b.lost.cmp(&a.lost));
+        nodes.sort_by_key(|n| std::cmp::Reverse(n.lost));
         Ok(Profile { unit: u.unit.clone(), nodes })
     }
 }

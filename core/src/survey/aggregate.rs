@@ -6,12 +6,24 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
+/// Most decimal places a weight may have (its square then has at most 28, a decimal's limit).
+pub const MAX_WEIGHT_SCALE: u32 = 14;
+
+/// The largest mantissa of a decimal (2^96 - 1).
+pub(crate) const MAX_MANTISSA: i128 = (1i128 << 96) - 1;
+
+pub(crate) fn pow10(n: u32) -> i128 {
+    10i128.pow(n)
+}
+
 /// How responses are aggregated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AggregateOptions {
-    /// Use each response's design weight (then every response must carry a positive weight).
-    /// Without it weights are ignored and every respondent counts 1.
+    /// Use each response's design weight (then every response must carry a positive weight
+    /// with at most [`MAX_WEIGHT_SCALE`] decimal places). Without it weights are ignored and
+    /// every respondent counts 1. Weight sums are exact: integers at a common decimal scale,
+    /// kept below a decimal's 96-bit mantissa per unit (an `overflow` error otherwise).
     #[serde(default)]
     pub weighted: bool,
 }
@@ -36,7 +48,10 @@ pub struct Response {
 
 /// Reads a JSON array of [`Response`] objects.
 pub fn responses_from_json(text: &str) -> Result<Vec<Response>, SurveyError> {
-    serde_json::from_str(text).map_err(|e| SurveyError::Json { path: "responses".to_owned(), message: e.to_string() })
+    serde_json::from_str(text).map_err(|e| SurveyError::Json {
+        path: "responses".to_owned(),
+        message: e.to_string(),
+    })
 }
 
 /// Counts and sums for one unit.
@@ -46,15 +61,16 @@ pub(crate) struct UnitState {
     pub(crate) group: Option<String>,
     pub(crate) respondents: u64,
     /// Sum of weights and of squared weights of all its respondents (bounds every per-level
-    /// sum, so checking these two for overflow protects the rest).
-    pub(crate) weight_sum: Decimal,
-    pub(crate) weight_sq_sum: Decimal,
+    /// sum, so checking these two for overflow protects the rest). Weights are exact
+    /// fixed-point integers: mantissas at the aggregator's weight scale (squares at twice it).
+    pub(crate) weight_sum: i128,
+    pub(crate) weight_sq_sum: i128,
     /// Per item, `levels + 2` counters: each level, then missing, then not applicable.
     pub(crate) counts: Vec<u64>,
-    /// Per item and level, the sum of weights (empty when unweighted).
-    pub(crate) wsum: Vec<Decimal>,
-    /// Per item and level, the sum of squared weights (empty when unweighted).
-    pub(crate) w2sum: Vec<Decimal>,
+    /// Per item and level, the sum of weight mantissas (empty when unweighted).
+    pub(crate) wsum: Vec<i128>,
+    /// Per item and level, the sum of squared weight mantissas (empty when unweighted).
+    pub(crate) w2sum: Vec<i128>,
 }
 
 impl UnitState {
@@ -64,11 +80,11 @@ impl UnitState {
             id: id.to_owned(),
             group: group.map(str::to_owned),
             respondents: 0,
-            weight_sum: Decimal::ZERO,
-            weight_sq_sum: Decimal::ZERO,
+            weight_sum: 0,
+            weight_sq_sum: 0,
             counts: vec![0; c.n_items * (c.n_levels + 2)],
-            wsum: if weighted { vec![Decimal::ZERO; cells] } else { Vec::new() },
-            w2sum: if weighted { vec![Decimal::ZERO; cells] } else { Vec::new() },
+            wsum: if weighted { vec![0; cells] } else { Vec::new() },
+            w2sum: if weighted { vec![0; cells] } else { Vec::new() },
         }
     }
 }
@@ -96,6 +112,8 @@ pub struct Aggregator {
     pub(crate) compiled: Compiled,
     pub(crate) options: AggregateOptions,
     pub(crate) units: Vec<UnitState>,
+    /// Decimal places of the weight mantissas (the largest seen; at most [`MAX_WEIGHT_SCALE`]).
+    pub(crate) wscale: u32,
     index: HashMap<String, usize>,
     last: Option<usize>,
     buf: Vec<Option<Code>>,
@@ -111,6 +129,7 @@ impl Aggregator {
             compiled,
             options,
             units: Vec::new(),
+            wscale: 0,
             index: HashMap::new(),
             last: None,
             buf,
@@ -137,12 +156,38 @@ impl Aggregator {
         self.units.iter().map(|u| u.respondents).sum()
     }
 
+    /// Puts all weight sums at `scale` decimal places (> the current scale). `Err` on overflow,
+    /// leaving `self` unchanged.
+    fn rescale(&mut self, scale: u32) -> Result<(), ()> {
+        let f = pow10(scale - self.wscale);
+        let f2 = f.checked_mul(f).ok_or(())?;
+        let fits = |v: i128, k: i128| v.checked_mul(k).filter(|x| *x <= MAX_MANTISSA);
+        if self
+            .units
+            .iter()
+            .any(|u| fits(u.weight_sum, f).is_none() || fits(u.weight_sq_sum, f2).is_none())
+        {
+            return Err(());
+        }
+        for u in &mut self.units {
+            u.weight_sum *= f;
+            u.weight_sq_sum *= f2;
+            u.wsum.iter_mut().for_each(|v| *v *= f);
+            u.w2sum.iter_mut().for_each(|v| *v *= f2);
+        }
+        self.wscale = scale;
+        Ok(())
+    }
+
     /// Adds one response. Errors (unknown item, answer off the scale, bad weight, group
     /// conflict) leave the state unchanged.
     pub fn add(&mut self, response: &Response) -> Result<(), SurveyError> {
         for (code, _) in response.answers.iter() {
             if self.design.item_index(code).is_none() {
-                return Err(SurveyError::UnknownItem { path: format!("answers.{code}"), code: code.clone() });
+                return Err(SurveyError::UnknownItem {
+                    path: format!("answers.{code}"),
+                    code: code.clone(),
+                });
             }
         }
         let mut buf = std::mem::take(&mut self.buf);
@@ -163,7 +208,13 @@ impl Aggregator {
             }
         }
         if result.is_ok() {
-            result = self.commit(&response.unit, response.group.as_deref(), response.weight, &buf, "");
+            result = self.commit(
+                &response.unit,
+                response.group.as_deref(),
+                response.weight,
+                &buf,
+                "",
+            );
         }
         self.buf = buf;
         result
@@ -181,7 +232,11 @@ impl Aggregator {
         if answers.len() != self.compiled.n_items {
             return Err(SurveyError::InvalidInput {
                 path: "answers".to_owned(),
-                message: format!("{} answers given for {} items", answers.len(), self.compiled.n_items),
+                message: format!(
+                    "{} answers given for {} items",
+                    answers.len(),
+                    self.compiled.n_items
+                ),
             });
         }
         let mut buf = std::mem::take(&mut self.buf);
@@ -219,7 +274,9 @@ impl Aggregator {
         path: &str,
     ) -> Result<(), SurveyError> {
         if unit.is_empty() {
-            return Err(SurveyError::MissingUnit { path: format!("{path}unit") });
+            return Err(SurveyError::MissingUnit {
+                path: format!("{path}unit"),
+            });
         }
         let w = if self.options.weighted {
             match weight {
@@ -234,8 +291,28 @@ impl Aggregator {
         } else {
             None
         };
-        let w2 = match w {
-            Some(w) => Some(w.checked_mul(w).ok_or_else(|| SurveyError::Overflow { path: format!("{path}weight") })?),
+        // The weight as an integer mantissa at the state's scale (rescaling the state when a
+        // weight has more decimals than any before), and its square.
+        let w = match w {
+            Some(w) => {
+                let w = w.normalize();
+                if w.scale() > MAX_WEIGHT_SCALE {
+                    return Err(SurveyError::BadWeight {
+                        path: format!("{path}weight"),
+                        value: format!("{w} (more than {MAX_WEIGHT_SCALE} decimal places)"),
+                    });
+                }
+                if w.scale() > self.wscale {
+                    self.rescale(w.scale()).map_err(|_| SurveyError::Overflow {
+                        path: format!("{path}weight"),
+                    })?;
+                }
+                let m = w.mantissa() * pow10(self.wscale - w.scale());
+                let m2 = m.checked_mul(m).ok_or_else(|| SurveyError::Overflow {
+                    path: format!("{path}weight"),
+                })?;
+                Some((m, m2))
+            }
             None => None,
         };
         let slot = match self.last {
@@ -243,7 +320,12 @@ impl Aggregator {
             _ => match self.index.get(unit) {
                 Some(&i) => i,
                 None => {
-                    self.units.push(UnitState::new(unit, group, &self.compiled, self.options.weighted));
+                    self.units.push(UnitState::new(
+                        unit,
+                        group,
+                        &self.compiled,
+                        self.options.weighted,
+                    ));
                     let i = self.units.len() - 1;
                     self.index.insert(unit.to_owned(), i);
                     i
@@ -284,23 +366,36 @@ impl Aggregator {
                 });
             }
         }
-        let (w, w2) = match (w, w2) {
-            (Some(w), Some(w2)) => {
-                let overflow = || SurveyError::Overflow { path: format!("{path}weight") };
-                let ws = state.weight_sum.checked_add(w).ok_or_else(overflow)?;
-                let w2s = state.weight_sq_sum.checked_add(w2).ok_or_else(overflow)?;
+        let (w, w2) = match w {
+            Some((w, w2)) => {
+                // Sums stay within a decimal's 96-bit mantissa, so results convert exactly.
+                let ws = state
+                    .weight_sum
+                    .checked_add(w)
+                    .filter(|v| *v <= MAX_MANTISSA);
+                let w2s = state
+                    .weight_sq_sum
+                    .checked_add(w2)
+                    .filter(|v| *v <= MAX_MANTISSA);
+                let (Some(ws), Some(w2s)) = (ws, w2s) else {
+                    return Err(SurveyError::Overflow {
+                        path: format!("{path}weight"),
+                    });
+                };
                 state.weight_sum = ws;
                 state.weight_sq_sum = w2s;
                 (w, w2)
             }
-            _ => (Decimal::ONE, Decimal::ONE),
+            None => (1, 1),
         };
         state.respondents += 1;
         let stride = c.n_levels + 2;
         for (i, code) in codes.iter().enumerate() {
             let eligible = match c.filters[i] {
                 None => true,
-                Some((f, bits)) => matches!(codes[f], Some(Code::Level(l)) if bits & (1u64 << l) != 0),
+                Some((f, bits)) => {
+                    matches!(codes[f], Some(Code::Level(l)) if bits & (1u64 << l) != 0)
+                }
             };
             let base = i * stride;
             let cell = match (eligible, code) {
@@ -327,15 +422,36 @@ impl Aggregator {
     /// error `self` is unchanged.
     pub fn merge(&mut self, other: Aggregator) -> Result<(), SurveyError> {
         if self.design != other.design {
-            return Err(SurveyError::DesignMismatch { message: "the two states have different designs".to_owned() });
+            return Err(SurveyError::DesignMismatch {
+                message: "the two states have different designs".to_owned(),
+            });
         }
         if self.options != other.options {
-            return Err(SurveyError::DesignMismatch { message: "the two states have different options".to_owned() });
+            return Err(SurveyError::DesignMismatch {
+                message: "the two states have different options".to_owned(),
+            });
         }
+        let mut other = other;
+        let scale = self.wscale.max(other.wscale);
+        // Rescale copies first, so that nothing changes on error.
+        let mut mine = None;
+        if self.wscale < scale {
+            let mut copy = self.clone();
+            copy.rescale(scale).map_err(|_| SurveyError::Overflow {
+                path: "merge".to_owned(),
+            })?;
+            mine = Some(copy);
+        }
+        if other.wscale < scale {
+            other.rescale(scale).map_err(|_| SurveyError::Overflow {
+                path: "merge".to_owned(),
+            })?;
+        }
+        let base = mine.as_ref().unwrap_or(self);
         // Check first, so that nothing changes on error.
         for o in &other.units {
-            if let Some(&i) = self.index.get(&o.id) {
-                let s = &self.units[i];
+            if let Some(&i) = base.index.get(&o.id) {
+                let s = &base.units[i];
                 let conflict = match (&s.group, &o.group) {
                     (Some(a), Some(b)) => a != b,
                     (None, None) => false,
@@ -349,11 +465,16 @@ impl Aggregator {
                         second: o.group.clone().unwrap_or_default(),
                     });
                 }
-                if s.weight_sum.checked_add(o.weight_sum).is_none() || s.weight_sq_sum.checked_add(o.weight_sq_sum).is_none()
-                {
-                    return Err(SurveyError::Overflow { path: format!("merge, unit {}", o.id) });
+                let fits = |a: i128, b: i128| a.checked_add(b).is_some_and(|v| v <= MAX_MANTISSA);
+                if !fits(s.weight_sum, o.weight_sum) || !fits(s.weight_sq_sum, o.weight_sq_sum) {
+                    return Err(SurveyError::Overflow {
+                        path: format!("merge, unit {}", o.id),
+                    });
                 }
             }
+        }
+        if let Some(copy) = mine {
+            *self = copy;
         }
         for o in other.units {
             match self.index.get(&o.id) {
@@ -384,16 +505,24 @@ impl Aggregator {
         self.last = None;
         Ok(())
     }
-
 }
 
 /// Two states are equal when they hold the same design, options, units, counts and sums,
 /// whatever order units were first seen in.
 impl PartialEq for Aggregator {
     fn eq(&self, other: &Aggregator) -> bool {
-        if self.design != other.design || self.options != other.options || self.units.len() != other.units.len() {
+        if self.design != other.design
+            || self.options != other.options
+            || self.wscale != other.wscale
+            || self.units.len() != other.units.len()
+        {
             return false;
         }
-        self.units.iter().all(|u| other.index.get(&u.id).is_some_and(|&j| other.units[j] == *u))
+        self.units.iter().all(|u| {
+            other
+                .index
+                .get(&u.id)
+                .is_some_and(|&j| other.units[j] == *u)
+        })
     }
 }

@@ -90,7 +90,10 @@ pub struct CiOptions {
 
 impl Default for CiOptions {
     fn default() -> Self {
-        CiOptions { method: CiMethod::Wilson, level: 0.95 }
+        CiOptions {
+            method: CiMethod::Wilson,
+            level: 0.95,
+        }
     }
 }
 
@@ -101,7 +104,10 @@ impl CiOptions {
         } else {
             Err(SurveyError::BadOption {
                 path: "level".to_owned(),
-                message: format!("confidence level {} must be strictly between 0 and 1", self.level),
+                message: format!(
+                    "confidence level {} must be strictly between 0 and 1",
+                    self.level
+                ),
             })
         }
     }
@@ -129,10 +135,18 @@ pub struct Interval {
 /// assert!((ci.low - 0.4038315303659956).abs() < 1e-12); // statsmodels, z = 1.959963984540054
 /// # Ok::<(), par_index::survey::SurveyError>(())
 /// ```
-pub fn proportion_ci(successes: f64, n: f64, method: CiMethod, level: f64) -> Result<Interval, SurveyError> {
+pub fn proportion_ci(
+    successes: f64,
+    n: f64,
+    method: CiMethod,
+    level: f64,
+) -> Result<Interval, SurveyError> {
     let alpha = CiOptions { method, level }.check()?;
     if !(n.is_finite() && n > 0.0) {
-        return Err(SurveyError::BadOption { path: "n".to_owned(), message: format!("n = {n} must be positive") });
+        return Err(SurveyError::BadOption {
+            path: "n".to_owned(),
+            message: format!("n = {n} must be positive"),
+        });
     }
     if !(successes.is_finite() && successes >= 0.0 && successes <= n) {
         return Err(SurveyError::BadOption {
@@ -142,11 +156,17 @@ pub fn proportion_ci(successes: f64, n: f64, method: CiMethod, level: f64) -> Re
     }
     if method.is_design_based() {
         let p = successes / n;
-        let var = if n > 1.0 { p * (1.0 - p) / (n - 1.0) } else { f64::NAN };
-        return design_ci(method, p, var, n - 1.0, n, n, alpha).ok_or_else(|| SurveyError::BadOption {
-            path: "n".to_owned(),
-            message: "a design-based interval needs at least two observations".to_owned(),
-        });
+        let var = if n > 1.0 {
+            p * (1.0 - p) / (n - 1.0)
+        } else {
+            f64::NAN
+        };
+        return design_ci(method, p, var, n - 1.0, n, n, alpha, &|q, df| qt(q, df)).ok_or_else(
+            || SurveyError::BadOption {
+                path: "n".to_owned(),
+                message: "a design-based interval needs at least two observations".to_owned(),
+            },
+        );
     }
     Ok(binomial_ci(successes, n, method, alpha))
 }
@@ -160,11 +180,22 @@ pub(crate) fn binomial_ci(count: f64, nobs: f64, method: CiMethod, alpha: f64) -
         CiMethod::Normal => {
             let std = (q * (1.0 - q) / nobs).sqrt();
             let dist = -qnorm(alpha / 2.0) * std;
-            Interval { low: (q - dist).clamp(0.0, 1.0), high: (q + dist).clamp(0.0, 1.0) }
+            Interval {
+                low: (q - dist).clamp(0.0, 1.0),
+                high: (q + dist).clamp(0.0, 1.0),
+            }
         }
         CiMethod::ClopperPearson => {
-            let low = if q == 0.0 { 0.0 } else { qbeta(alpha2, count, nobs - count + 1.0) };
-            let high = if q == 1.0 { 1.0 } else { qbeta(1.0 - alpha2, count + 1.0, nobs - count) };
+            let low = if q == 0.0 {
+                0.0
+            } else {
+                qbeta(alpha2, count, nobs - count + 1.0)
+            };
+            let high = if q == 1.0 {
+                1.0
+            } else {
+                qbeta(1.0 - alpha2, count + 1.0, nobs - count)
+            };
             Interval { low, high }
         }
         CiMethod::AgrestiCoull => {
@@ -172,7 +203,10 @@ pub(crate) fn binomial_ci(count: f64, nobs: f64, method: CiMethod, alpha: f64) -
             let nobs_c = nobs + crit * crit;
             let q_c = (count + crit * crit / 2.0) / nobs_c;
             let dist = crit * (q_c * (1.0 - q_c) / nobs_c).sqrt();
-            Interval { low: (q_c - dist).clamp(0.0, 1.0), high: (q_c + dist).clamp(0.0, 1.0) }
+            Interval {
+                low: (q_c - dist).clamp(0.0, 1.0),
+                high: (q_c + dist).clamp(0.0, 1.0),
+            }
         }
         CiMethod::Jeffreys => Interval {
             low: qbeta(alpha2, count + 0.5, nobs - count + 0.5),
@@ -184,7 +218,10 @@ pub(crate) fn binomial_ci(count: f64, nobs: f64, method: CiMethod, alpha: f64) -
             let denom = 1.0 + crit2 / nobs;
             let center = (q + crit2 / (2.0 * nobs)) / denom;
             let dist = crit * (q * (1.0 - q) / nobs + crit2 / (4.0 * nobs * nobs)).sqrt() / denom;
-            Interval { low: (center - dist).clamp(0.0, 1.0), high: (center + dist).clamp(0.0, 1.0) }
+            Interval {
+                low: (center - dist).clamp(0.0, 1.0),
+                high: (center + dist).clamp(0.0, 1.0),
+            }
         }
     }
 }
@@ -193,8 +230,19 @@ pub(crate) fn binomial_ci(count: f64, nobs: f64, method: CiMethod, alpha: f64) -
 /// degrees of freedom, `rows` rows in the design (`nrow(design)`, for the Korn-Graubard
 /// degrees-of-freedom ratio) and Kish effective size `kish` (used only when the variance is
 /// zero, where R returns NaN: the share is then 0 or 1 and the Korn-Graubard interval is taken
-/// on the Kish size). `None` when no interval exists (df < 1).
-pub(crate) fn design_ci(method: CiMethod, p: f64, var: f64, df: f64, rows: f64, kish: f64, alpha: f64) -> Option<Interval> {
+/// on the Kish size). `t(q, df)` is the Student t quantile (callers may cache it). `None` when
+/// no interval exists (df < 1).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn design_ci(
+    method: CiMethod,
+    p: f64,
+    var: f64,
+    df: f64,
+    rows: f64,
+    kish: f64,
+    alpha: f64,
+    t: &dyn Fn(f64, f64) -> f64,
+) -> Option<Interval> {
     if df.is_nan() || df < 1.0 || !p.is_finite() {
         return None;
     }
@@ -202,15 +250,23 @@ pub(crate) fn design_ci(method: CiMethod, p: f64, var: f64, df: f64, rows: f64, 
     match method {
         CiMethod::Logit if !degenerate => {
             let se_logit = var.sqrt() / (p * (1.0 - p));
-            let logit = (p / (1.0 - p)).ln();
-            let t = qt(1.0 - alpha / 2.0, df);
-            let expit = |x: f64| 1.0 / (1.0 + (-x).exp());
-            Some(Interval { low: expit(logit - t * se_logit), high: expit(logit + t * se_logit) })
+            let logit = libm::log(p / (1.0 - p));
+            let t = t(1.0 - alpha / 2.0, df);
+            let expit = |x: f64| 1.0 / (1.0 + libm::exp(-x));
+            Some(Interval {
+                low: expit(logit - t * se_logit),
+                high: expit(logit + t * se_logit),
+            })
         }
         _ => {
-            let mut n_eff = if degenerate { kish } else { p * (1.0 - p) / var };
-            if rows > 1.0 {
-                let ratio = qt(alpha / 2.0, rows - 1.0) / qt(alpha / 2.0, df);
+            let mut n_eff = if degenerate {
+                kish
+            } else {
+                p * (1.0 - p) / var
+            };
+            // With nrow = degf + 1, as in every domain of a weights-only design, the ratio is 1.
+            if rows > 1.0 && rows - 1.0 != df {
+                let ratio = t(alpha / 2.0, rows - 1.0) / t(alpha / 2.0, df);
                 n_eff *= ratio * ratio;
             }
             let shape = |a: f64, b: f64, pr: f64| {

@@ -26,7 +26,9 @@
 //! # Ok::<(), par_index::survey::SurveyError>(())
 //! ```
 
-use super::aggregate::{AggregateOptions, Aggregator, UnitState};
+use super::aggregate::{
+    pow10, AggregateOptions, Aggregator, UnitState, MAX_MANTISSA, MAX_WEIGHT_SCALE,
+};
 use super::design::{Code, SurveyDesign};
 use super::error::SurveyError;
 use rust_decimal::Decimal;
@@ -58,10 +60,21 @@ fn with_path(e: SurveyError, row: &str) -> SurveyError {
     let at = |column: &str| format!("{row}, column {column}");
     match e {
         SurveyError::MissingUnit { .. } => SurveyError::MissingUnit { path: at("unit") },
-        SurveyError::BadWeight { value, .. } => SurveyError::BadWeight { path: at("weight"), value },
-        SurveyError::GroupConflict { unit, first, second, .. } => {
-            SurveyError::GroupConflict { path: at("group"), unit, first, second }
-        }
+        SurveyError::BadWeight { value, .. } => SurveyError::BadWeight {
+            path: at("weight"),
+            value,
+        },
+        SurveyError::GroupConflict {
+            unit,
+            first,
+            second,
+            ..
+        } => SurveyError::GroupConflict {
+            path: at("group"),
+            unit,
+            first,
+            second,
+        },
         SurveyError::Overflow { .. } => SurveyError::Overflow { path: at("weight") },
         other => other,
     }
@@ -72,9 +85,16 @@ fn weight_decimal(w: f64) -> Option<Decimal> {
     if !w.is_finite() {
         return None;
     }
-    if w.fract() == 0.0 && w.abs() < 9.0e15 {
-        #[allow(clippy::cast_possible_truncation)]
-        return Some(Decimal::from(w as i64));
+    // Fast path: the fewest decimals (up to 6) whose integer scaling reads back as `w`, which is
+    // the shortest representation for weights of ordinary size.
+    let mut scale = 1.0_f64;
+    for places in 0..=6u32 {
+        let x = (w * scale).round();
+        if x.abs() < 9.0e15 && x / scale == w {
+            #[allow(clippy::cast_possible_truncation)]
+            return Some(Decimal::new(x as i64, places));
+        }
+        scale *= 10.0;
     }
     let text = format!("{w:?}");
     if text.contains(['e', 'E']) {
@@ -94,7 +114,11 @@ impl Aggregator {
         if cols.answers.len() != n_items {
             return Err(SurveyError::InvalidInput {
                 path: "answers".to_owned(),
-                message: format!("{} answer columns given for {} items", cols.answers.len(), n_items),
+                message: format!(
+                    "{} answer columns given for {} items",
+                    cols.answers.len(),
+                    n_items
+                ),
             });
         }
         let short = |name: &str, len: usize| -> Result<(), SurveyError> {
@@ -116,57 +140,95 @@ impl Aggregator {
         if let Some(w) = cols.weights {
             short("weight", w.len())?;
         }
-        let mut codes: Vec<Option<Code>> = vec![None; n_items];
-        for k in 0..rows {
-            let row = cols.first_row + k as u64;
+        // Rows go in blocks: each answer column is converted block-wise (sequential reads of
+        // one column at a time), then the block's rows are counted one by one.
+        const BLOCK: usize = 512;
+        let mut codes: Vec<Option<Code>> = vec![None; n_items * BLOCK];
+        let mut start = 0;
+        while start < rows {
+            let end = (start + BLOCK).min(rows);
             for (i, column) in cols.answers.iter().enumerate() {
-                let v = column[k];
-                codes[i] = if v.is_nan() {
-                    None
-                } else {
-                    let code = if v.fract() == 0.0 && v.abs() < 9.0e15 {
-                        #[allow(clippy::cast_possible_truncation)]
-                        self.compiled.code(v as i64)
-                    } else {
+                for (j, &v) in column[start..end].iter().enumerate() {
+                    codes[j * n_items + i] = if v.is_nan() {
                         None
-                    };
-                    match code {
-                        Some(c) => Some(c),
-                        None => {
+                    } else {
+                        let code = if v.fract() == 0.0 && v.abs() < 9.0e15 {
+                            #[allow(clippy::cast_possible_truncation)]
+                            self.compiled.code(v as i64)
+                        } else {
+                            None
+                        };
+                        if code.is_none() {
                             return Err(SurveyError::AnswerOutOfScale {
-                                path: format!("row {row}, column {}", self.design.items[i].code),
+                                path: format!(
+                                    "row {}, column {}",
+                                    cols.first_row + (start + j) as u64,
+                                    self.design.items[i].code
+                                ),
                                 value: format!("{v}"),
-                            })
+                            });
                         }
-                    }
+                        code
+                    };
+                }
+            }
+            for k in start..end {
+                let row = cols.first_row + k as u64;
+                let unit = usize::try_from(cols.units[k])
+                    .ok()
+                    .and_then(|u| cols.unit_names.get(u));
+                let Some(unit) = unit else {
+                    return Err(SurveyError::MissingUnit {
+                        path: format!("row {row}, column unit"),
+                    });
                 };
-            }
-            let unit = usize::try_from(cols.units[k]).ok().and_then(|u| cols.unit_names.get(u));
-            let Some(unit) = unit else {
-                return Err(SurveyError::MissingUnit { path: format!("row {row}, column unit") });
-            };
-            let group = cols
-                .groups
-                .and_then(|g| usize::try_from(g[k]).ok())
-                .and_then(|g| cols.group_names.get(g))
-                .map(String::as_str);
-            let weight = cols.weights.and_then(|w| weight_decimal(w[k]));
-            if self.options.weighted && weight.is_none() {
-                let text = cols.weights.map(|w| format!("{}", w[k])).unwrap_or_default();
-                return Err(SurveyError::BadWeight { path: format!("row {row}, column weight"), value: text });
-            }
-            self.commit(unit, group, weight, &codes, "")
+                let group = cols
+                    .groups
+                    .and_then(|g| usize::try_from(g[k]).ok())
+                    .and_then(|g| cols.group_names.get(g))
+                    .map(String::as_str);
+                let weight = if self.options.weighted {
+                    let w = cols.weights.and_then(|w| weight_decimal(w[k]));
+                    if w.is_none() {
+                        let text = cols
+                            .weights
+                            .map(|w| format!("{}", w[k]))
+                            .unwrap_or_default();
+                        return Err(SurveyError::BadWeight {
+                            path: format!("row {row}, column weight"),
+                            value: text,
+                        });
+                    }
+                    w
+                } else {
+                    None
+                };
+                let j = k - start;
+                self.commit(
+                    unit,
+                    group,
+                    weight,
+                    &codes[j * n_items..(j + 1) * n_items],
+                    "",
+                )
                 .map_err(|e| with_path(e, &format!("row {row}")))?;
+            }
+            start = end;
         }
         Ok(rows as u64)
     }
 
     /// The state as JSON text: design, options and per-unit counts and exact sums.
     pub fn to_state_json(&self) -> String {
+        // Unit sums are below 2^96 at scales of at most 28 (checked when added): exact decimals.
+        let (s1, s2) = (self.wscale, 2 * self.wscale);
+        let dec =
+            |v: i128, scale: u32| Decimal::try_from_i128_with_scale(v, scale).unwrap_or_default();
         let state = State {
             format: 1,
             design: self.design.clone(),
             options: self.options,
+            weight_scale: Some(self.wscale),
             units: self
                 .units
                 .iter()
@@ -174,11 +236,11 @@ impl Aggregator {
                     id: u.id.clone(),
                     group: u.group.clone(),
                     respondents: u.respondents,
-                    weight_sum: u.weight_sum,
-                    weight_sq_sum: u.weight_sq_sum,
+                    weight_sum: dec(u.weight_sum, s1),
+                    weight_sq_sum: dec(u.weight_sq_sum, s2),
                     counts: u.counts.clone(),
-                    wsum: u.wsum.clone(),
-                    w2sum: u.w2sum.clone(),
+                    wsum: u.wsum.iter().map(|v| dec(*v, s1)).collect(),
+                    w2sum: u.w2sum.iter().map(|v| dec(*v, s2)).collect(),
                 })
                 .collect(),
         };
@@ -187,36 +249,86 @@ impl Aggregator {
 
     /// Reads a state written by [`to_state_json`](Aggregator::to_state_json).
     pub fn from_state_json(text: &str) -> Result<Aggregator, SurveyError> {
-        let state: State =
-            serde_json::from_str(text).map_err(|e| SurveyError::Json { path: "state".to_owned(), message: e.to_string() })?;
+        let state: State = serde_json::from_str(text).map_err(|e| SurveyError::Json {
+            path: "state".to_owned(),
+            message: e.to_string(),
+        })?;
         let mut agg = Aggregator::new(&state.design, state.options)?;
+        // The common weight scale: enough decimals for every sum (squares at twice it).
+        let mut wscale = state.weight_scale.unwrap_or(0);
+        for u in &state.units {
+            for d in u.wsum.iter().chain([&u.weight_sum]) {
+                wscale = wscale.max(d.scale());
+            }
+            for d in u.w2sum.iter().chain([&u.weight_sq_sum]) {
+                wscale = wscale.max(d.scale().div_ceil(2));
+            }
+        }
+        if wscale > MAX_WEIGHT_SCALE {
+            return Err(SurveyError::InvalidInput {
+                path: "state".to_owned(),
+                message: format!(
+                    "weight sums with more than {} decimal places",
+                    2 * MAX_WEIGHT_SCALE
+                ),
+            });
+        }
+        let to_int = |d: &Decimal, scale: u32, path: &str| -> Result<i128, SurveyError> {
+            scale
+                .checked_sub(d.scale())
+                .and_then(|k| d.mantissa().checked_mul(pow10(k)))
+                .filter(|v| (0..=MAX_MANTISSA).contains(v))
+                .ok_or_else(|| SurveyError::InvalidInput {
+                    path: path.to_owned(),
+                    message: format!("weight sum {d} out of range"),
+                })
+        };
         let n_items = agg.compiled.n_items;
         let n_levels = agg.compiled.n_levels;
         let blank: Vec<Option<Code>> = vec![None; n_items];
         for (k, u) in state.units.into_iter().enumerate() {
             let path = format!("state.units[{k}]");
-            let cells = if state.options.weighted { n_items * n_levels } else { 0 };
-            if u.counts.len() != n_items * (n_levels + 2) || u.wsum.len() != cells || u.w2sum.len() != cells {
-                return Err(SurveyError::InvalidInput { path, message: "counts do not fit the design".to_owned() });
+            let cells = if state.options.weighted {
+                n_items * n_levels
+            } else {
+                0
+            };
+            if u.counts.len() != n_items * (n_levels + 2)
+                || u.wsum.len() != cells
+                || u.w2sum.len() != cells
+            {
+                return Err(SurveyError::InvalidInput {
+                    path,
+                    message: "counts do not fit the design".to_owned(),
+                });
             }
             // Registers the unit (and its group) with one blank row, then sets its state.
             let before = agg.units.len();
             agg.commit(&u.id, u.group.as_deref(), Some(Decimal::ONE), &blank, "")
                 .map_err(|e| with_path(e, &path))?;
             if agg.units.len() != before + 1 {
-                return Err(SurveyError::InvalidInput { path, message: format!("unit {:?} is listed twice", u.id) });
+                return Err(SurveyError::InvalidInput {
+                    path,
+                    message: format!("unit {:?} is listed twice", u.id),
+                });
             }
+            let ints = |v: &[Decimal], scale: u32| {
+                v.iter()
+                    .map(|d| to_int(d, scale, &path))
+                    .collect::<Result<Vec<_>, _>>()
+            };
             agg.units[before] = UnitState {
+                weight_sum: to_int(&u.weight_sum, wscale, &path)?,
+                weight_sq_sum: to_int(&u.weight_sq_sum, 2 * wscale, &path)?,
+                wsum: ints(&u.wsum, wscale)?,
+                w2sum: ints(&u.w2sum, 2 * wscale)?,
                 id: u.id,
                 group: u.group,
                 respondents: u.respondents,
-                weight_sum: u.weight_sum,
-                weight_sq_sum: u.weight_sq_sum,
                 counts: u.counts,
-                wsum: u.wsum,
-                w2sum: u.w2sum,
             };
         }
+        agg.wscale = wscale;
         Ok(agg)
     }
 }
@@ -227,6 +339,9 @@ struct State {
     format: u32,
     design: SurveyDesign,
     options: AggregateOptions,
+    /// Decimal places of the weight sums (squares: twice that).
+    #[serde(default)]
+    weight_scale: Option<u32>,
     units: Vec<UnitStateJson>,
 }
 

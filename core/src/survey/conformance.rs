@@ -14,18 +14,27 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 fn input_error(path: &str, message: &str) -> SurveyError {
-    SurveyError::InvalidInput { path: path.to_owned(), message: message.to_owned() }
+    SurveyError::InvalidInput {
+        path: path.to_owned(),
+        message: message.to_owned(),
+    }
 }
 
 fn number(input: &Value, key: &str) -> Result<f64, SurveyError> {
-    input.get(key).and_then(Value::as_f64).ok_or_else(|| input_error(key, "a number is required"))
+    input
+        .get(key)
+        .and_then(Value::as_f64)
+        .ok_or_else(|| input_error(key, "a number is required"))
 }
 
 fn method(input: &Value, key: &str) -> Result<CiMethod, SurveyError> {
     match input.get(key) {
         None | Some(Value::Null) => Ok(CiMethod::default()),
         Some(Value::String(s)) => s.parse().map_err(|e| match e {
-            SurveyError::BadOption { message, .. } => SurveyError::BadOption { path: key.to_owned(), message },
+            SurveyError::BadOption { message, .. } => SurveyError::BadOption {
+                path: key.to_owned(),
+                message,
+            },
             other => other,
         }),
         Some(_) => Err(input_error(key, "a method name is required")),
@@ -33,7 +42,10 @@ fn method(input: &Value, key: &str) -> Result<CiMethod, SurveyError> {
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<Value, SurveyError> {
-    serde_json::to_value(value).map_err(|e| SurveyError::Json { path: String::new(), message: e.to_string() })
+    serde_json::to_value(value).map_err(|e| SurveyError::Json {
+        path: String::new(),
+        message: e.to_string(),
+    })
 }
 
 /// Runs one conformance operation. `None` when `operation` is not a survey operation.
@@ -60,23 +72,41 @@ fn run_sipas(input: &Value) -> Result<Value, SurveyError> {
             let codes = codes
                 .iter()
                 .enumerate()
-                .map(|(i, c)| c.as_str().ok_or_else(|| input_error(&format!("items[{i}]"), "an item code is required")))
+                .map(|(i, c)| {
+                    c.as_str().ok_or_else(|| {
+                        input_error(&format!("items[{i}]"), "an item code is required")
+                    })
+                })
                 .collect::<Result<Vec<&str>, _>>()?;
             SurveyDesign::from_item_codes(&codes)?
         }
-        _ => return Err(input_error("design", "a design or a list of items is required")),
+        _ => {
+            return Err(input_error(
+                "design",
+                "a design or a list of items is required",
+            ))
+        }
     };
     let options = input.get("options").cloned().unwrap_or(Value::Null);
     let ci = CiOptions {
         method: method(&options, "ci")?,
         level: options.get("level").and_then(Value::as_f64).unwrap_or(0.95),
     };
-    let weighted = options.get("weight").and_then(Value::as_bool).unwrap_or(false);
+    let weighted = options
+        .get("weight")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     let mut agg = Aggregator::new(&design, AggregateOptions { weighted })?;
-    let responses = input.get("responses").and_then(Value::as_array).ok_or_else(|| input_error("responses", "a list is required"))?;
+    let responses = input
+        .get("responses")
+        .and_then(Value::as_array)
+        .ok_or_else(|| input_error("responses", "a list is required"))?;
     for (k, r) in responses.iter().enumerate() {
         let path = format!("responses[{k}]");
-        let response = Response::deserialize(r).map_err(|e| SurveyError::Json { path: path.clone(), message: e.to_string() })?;
+        let response = Response::deserialize(r).map_err(|e| SurveyError::Json {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
         agg.add(&response).map_err(|e| prefix(e, &path))?;
     }
     let result = agg.finish(&ci)?;
@@ -91,15 +121,38 @@ fn run_sipas(input: &Value) -> Result<Value, SurveyError> {
 
 /// Puts `responses[k].` in front of an error's path.
 fn prefix(e: SurveyError, path: &str) -> SurveyError {
-    let join = |p: String| if p.is_empty() { path.to_owned() } else { format!("{path}.{p}") };
-    match e {
-        SurveyError::UnknownItem { path: p, code } => SurveyError::UnknownItem { path: join(p), code },
-        SurveyError::AnswerOutOfScale { path: p, value } => SurveyError::AnswerOutOfScale { path: join(p), value },
-        SurveyError::BadWeight { path: p, value } => SurveyError::BadWeight { path: join(p), value },
-        SurveyError::MissingUnit { path: p } => SurveyError::MissingUnit { path: join(p) },
-        SurveyError::GroupConflict { path: p, unit, first, second } => {
-            SurveyError::GroupConflict { path: join(p), unit, first, second }
+    let join = |p: String| {
+        if p.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{path}.{p}")
         }
+    };
+    match e {
+        SurveyError::UnknownItem { path: p, code } => SurveyError::UnknownItem {
+            path: join(p),
+            code,
+        },
+        SurveyError::AnswerOutOfScale { path: p, value } => SurveyError::AnswerOutOfScale {
+            path: join(p),
+            value,
+        },
+        SurveyError::BadWeight { path: p, value } => SurveyError::BadWeight {
+            path: join(p),
+            value,
+        },
+        SurveyError::MissingUnit { path: p } => SurveyError::MissingUnit { path: join(p) },
+        SurveyError::GroupConflict {
+            path: p,
+            unit,
+            first,
+            second,
+        } => SurveyError::GroupConflict {
+            path: join(p),
+            unit,
+            first,
+            second,
+        },
         SurveyError::Overflow { path: p } => SurveyError::Overflow { path: join(p) },
         other => other,
     }

@@ -33,7 +33,12 @@ fn default_delimiter() -> u8 {
 impl CsvOptions {
     /// Options naming only the unit column.
     pub fn new(unit_column: impl Into<String>) -> Self {
-        CsvOptions { unit_column: unit_column.into(), group_column: None, weight_column: None, delimiter: b',' }
+        CsvOptions {
+            unit_column: unit_column.into(),
+            group_column: None,
+            weight_column: None,
+            delimiter: b',',
+        }
     }
 }
 
@@ -60,7 +65,11 @@ pub struct RowRejection {
 impl RowRejection {
     /// This rejection as an error value.
     pub fn to_error(&self) -> SurveyError {
-        SurveyError::CsvRow { line: self.line, column: self.column.clone(), reason: self.reason.clone() }
+        SurveyError::CsvRow {
+            line: self.line,
+            column: self.column.clone(),
+            reason: self.reason.clone(),
+        }
     }
 }
 
@@ -98,7 +107,12 @@ pub fn aggregate_csv<R: Read>(
     design: &SurveyDesign,
     options: &CsvOptions,
 ) -> Result<(Aggregator, RowReport), SurveyError> {
-    let mut agg = Aggregator::new(design, AggregateOptions { weighted: options.weight_column.is_some() })?;
+    let mut agg = Aggregator::new(
+        design,
+        AggregateOptions {
+            weighted: options.weight_column.is_some(),
+        },
+    )?;
     let report = agg.add_csv(reader, options)?;
     Ok((agg, report))
 }
@@ -130,7 +144,9 @@ fn parse_int(b: &[u8]) -> Option<i64> {
 
 fn parse_weight(b: &[u8]) -> Option<Decimal> {
     let s = std::str::from_utf8(b).ok()?;
-    Decimal::from_str(s).ok().or_else(|| Decimal::from_scientific(s).ok())
+    Decimal::from_str(s)
+        .ok()
+        .or_else(|| Decimal::from_scientific(s).ok())
 }
 
 impl Aggregator {
@@ -138,7 +154,11 @@ impl Aggregator {
     /// and rejected. Rows with an answer off the scale, a bad weight, no unit or a group
     /// conflict are rejected whole and listed with their line number; the rest are counted.
     /// The CSV's weight column must be given exactly when this state is weighted.
-    pub fn add_csv<R: Read>(&mut self, reader: R, options: &CsvOptions) -> Result<RowReport, SurveyError> {
+    pub fn add_csv<R: Read>(
+        &mut self,
+        reader: R,
+        options: &CsvOptions,
+    ) -> Result<RowReport, SurveyError> {
         if options.weight_column.is_some() != self.options.weighted {
             return Err(SurveyError::BadOption {
                 path: "weight_column".to_owned(),
@@ -156,23 +176,39 @@ impl Aggregator {
             .from_reader(reader);
         let header = rdr
             .byte_headers()
-            .map_err(|e| SurveyError::Csv { path: "header".to_owned(), message: e.to_string() })?
+            .map_err(|e| SurveyError::Csv {
+                path: "header".to_owned(),
+                message: e.to_string(),
+            })?
             .clone();
-        let names: Vec<String> = header.iter().map(|h| String::from_utf8_lossy(trim(h)).into_owned()).collect();
+        let names: Vec<String> = header
+            .iter()
+            .map(|h| String::from_utf8_lossy(trim(h)).into_owned())
+            .collect();
         let find = |name: &str| {
             names
                 .iter()
                 .position(|h| h == name)
-                .ok_or_else(|| SurveyError::MissingColumn { column: name.to_owned() })
+                .ok_or_else(|| SurveyError::MissingColumn {
+                    column: name.to_owned(),
+                })
         };
         let unit_col = find(&options.unit_column)?;
         let group_col = options.group_column.as_deref().map(find).transpose()?;
         let weight_col = options.weight_column.as_deref().map(find).transpose()?;
-        let item_cols =
-            self.design.items.iter().map(|it| find(&it.code)).collect::<Result<Vec<usize>, SurveyError>>()?;
+        let item_cols = self
+            .design
+            .items
+            .iter()
+            .map(|it| find(&it.code))
+            .collect::<Result<Vec<usize>, SurveyError>>()?;
         let mut report = RowReport::default();
         for (j, n) in names.iter().enumerate() {
-            if j != unit_col && Some(j) != group_col && Some(j) != weight_col && !item_cols.contains(&j) {
+            if j != unit_col
+                && Some(j) != group_col
+                && Some(j) != weight_col
+                && !item_cols.contains(&j)
+            {
                 report.ignored_columns.push(n.clone());
             }
         }
@@ -180,10 +216,15 @@ impl Aggregator {
         let mut record = csv::ByteRecord::new();
         let mut buf: Vec<Option<Code>> = vec![None; item_cols.len()];
         loop {
-            let more = rdr.read_byte_record(&mut record).map_err(|e| SurveyError::Csv {
-                path: e.position().map(|p| format!("row {}", p.line())).unwrap_or_default(),
-                message: e.to_string(),
-            })?;
+            let more = rdr
+                .read_byte_record(&mut record)
+                .map_err(|e| SurveyError::Csv {
+                    path: e
+                        .position()
+                        .map(|p| format!("row {}", p.line()))
+                        .unwrap_or_default(),
+                    message: e.to_string(),
+                })?;
             if !more {
                 break;
             }
@@ -199,8 +240,16 @@ impl Aggregator {
                 });
             };
             if record.len() != width {
-                let e = SurveyError::CsvRow { line, column: None, reason: String::new() };
-                reject(None, &e, format!("row has {} fields, the header has {width}", record.len()));
+                let e = SurveyError::CsvRow {
+                    line,
+                    column: None,
+                    reason: String::new(),
+                };
+                reject(
+                    None,
+                    &e,
+                    format!("row has {} fields, the header has {width}", record.len()),
+                );
                 continue;
             }
             let mut bad: Option<(usize, SurveyError)> = None;
@@ -213,7 +262,13 @@ impl Aggregator {
                         Some(c) => Some(c),
                         None => {
                             let value = String::from_utf8_lossy(cell).into_owned();
-                            bad = Some((col, SurveyError::AnswerOutOfScale { path: String::new(), value }));
+                            bad = Some((
+                                col,
+                                SurveyError::AnswerOutOfScale {
+                                    path: String::new(),
+                                    value,
+                                },
+                            ));
                             break;
                         }
                     }
@@ -221,15 +276,23 @@ impl Aggregator {
             }
             if let Some((col, e)) = bad {
                 let reason = match &e {
-                    SurveyError::AnswerOutOfScale { value, .. } => format!("answer {value:?} is not on the answer scale"),
+                    SurveyError::AnswerOutOfScale { value, .. } => {
+                        format!("answer {value:?} is not on the answer scale")
+                    }
                     other => other.to_string(),
                 };
                 reject(Some(&names[col]), &e, reason);
                 continue;
             }
             let Ok(unit) = std::str::from_utf8(trim(&record[unit_col])) else {
-                let e = SurveyError::MissingUnit { path: String::new() };
-                reject(Some(&names[unit_col]), &e, "unit id is not valid UTF-8".to_owned());
+                let e = SurveyError::MissingUnit {
+                    path: String::new(),
+                };
+                reject(
+                    Some(&names[unit_col]),
+                    &e,
+                    "unit id is not valid UTF-8".to_owned(),
+                );
                 continue;
             };
             let group = match group_col {
@@ -257,8 +320,15 @@ impl Aggregator {
                         Some(w) if w > Decimal::ZERO => Some(w),
                         _ => {
                             let value = String::from_utf8_lossy(cell).into_owned();
-                            let e = SurveyError::BadWeight { path: String::new(), value: value.clone() };
-                            reject(Some(&names[wc]), &e, format!("weight {value:?} must be a positive decimal number"));
+                            let e = SurveyError::BadWeight {
+                                path: String::new(),
+                                value: value.clone(),
+                            };
+                            reject(
+                                Some(&names[wc]),
+                                &e,
+                                format!("weight {value:?} must be a positive decimal number"),
+                            );
                             continue;
                         }
                     }

@@ -106,7 +106,10 @@ fn default_format() -> u64 {
 
 /// The five Vietnamese answer levels 1-5, Rất không hài lòng to Rất hài lòng.
 pub fn default_scale() -> Vec<Level> {
-    let l = |code, vi: &str, en: &str| Level { code, label: Label::new(vi, en) };
+    let l = |code, vi: &str, en: &str| Level {
+        code,
+        label: Label::new(vi, en),
+    };
     vec![
         l(1, "Rất không hài lòng", "Very dissatisfied"),
         l(2, "Không hài lòng", "Dissatisfied"),
@@ -178,7 +181,10 @@ impl SurveyDesign {
             label: Label::default(),
             elements: codes
                 .iter()
-                .map(|c| Element { code: c.as_ref().to_owned(), label: Label::default() })
+                .map(|c| Element {
+                    code: c.as_ref().to_owned(),
+                    label: Label::default(),
+                })
                 .collect(),
             items: codes
                 .iter()
@@ -205,16 +211,20 @@ impl SurveyDesign {
 
     /// Reads and validates a design from JSON text.
     pub fn from_json(text: &str) -> Result<Self, SurveyError> {
-        let design: SurveyDesign = serde_json::from_str(text)
-            .map_err(|e| SurveyError::Json { path: String::new(), message: e.to_string() })?;
+        let design: SurveyDesign = serde_json::from_str(text).map_err(|e| SurveyError::Json {
+            path: String::new(),
+            message: e.to_string(),
+        })?;
         design.validate()?;
         Ok(design)
     }
 
     /// Reads and validates a design from a JSON value.
     pub fn from_value(value: &serde_json::Value) -> Result<Self, SurveyError> {
-        let design = SurveyDesign::deserialize(value)
-            .map_err(|e| SurveyError::Json { path: "design".to_owned(), message: e.to_string() })?;
+        let design = SurveyDesign::deserialize(value).map_err(|e| SurveyError::Json {
+            path: "design".to_owned(),
+            message: e.to_string(),
+        })?;
         design.validate()?;
         Ok(design)
     }
@@ -227,43 +237,68 @@ impl SurveyDesign {
             return Err(SurveyError::UnsupportedFormat { found: self.format });
         }
         if self.elements.is_empty() {
-            return Err(SurveyError::Empty { path: "elements".to_owned() });
+            return Err(SurveyError::Empty {
+                path: "elements".to_owned(),
+            });
         }
         if self.items.is_empty() {
-            return Err(SurveyError::Empty { path: "items".to_owned() });
+            return Err(SurveyError::Empty {
+                path: "items".to_owned(),
+            });
         }
         if self.scale.is_empty() {
-            return Err(SurveyError::Empty { path: "scale".to_owned() });
+            return Err(SurveyError::Empty {
+                path: "scale".to_owned(),
+            });
         }
         if self.satisfied.is_empty() {
-            return Err(SurveyError::Empty { path: "satisfied".to_owned() });
+            return Err(SurveyError::Empty {
+                path: "satisfied".to_owned(),
+            });
         }
         let mut elements: HashMap<&str, usize> = HashMap::new();
         for (i, e) in self.elements.iter().enumerate() {
             if e.code.is_empty() {
-                return Err(SurveyError::Empty { path: format!("elements[{i}].code") });
+                return Err(SurveyError::Empty {
+                    path: format!("elements[{i}].code"),
+                });
             }
             if elements.insert(e.code.as_str(), i).is_some() {
-                return Err(SurveyError::DuplicateCode { path: format!("elements[{i}].code"), code: e.code.clone() });
+                return Err(SurveyError::DuplicateCode {
+                    path: format!("elements[{i}].code"),
+                    code: e.code.clone(),
+                });
             }
         }
         let mut levels: HashMap<i64, usize> = HashMap::new();
         for (i, l) in self.scale.iter().enumerate() {
             if levels.insert(l.code, i).is_some() {
-                return Err(SurveyError::DuplicateCode { path: format!("scale[{i}].code"), code: l.code.to_string() });
+                return Err(SurveyError::DuplicateCode {
+                    path: format!("scale[{i}].code"),
+                    code: l.code.to_string(),
+                });
             }
         }
         let mut seen = std::collections::HashSet::new();
         for (i, s) in self.satisfied.iter().enumerate() {
             if !levels.contains_key(s) {
-                return Err(SurveyError::UnknownLevel { path: format!("satisfied[{i}]"), level: *s });
+                return Err(SurveyError::UnknownLevel {
+                    path: format!("satisfied[{i}]"),
+                    level: *s,
+                });
             }
             if !seen.insert(*s) {
-                return Err(SurveyError::DuplicateCode { path: format!("satisfied[{i}]"), code: s.to_string() });
+                return Err(SurveyError::DuplicateCode {
+                    path: format!("satisfied[{i}]"),
+                    code: s.to_string(),
+                });
             }
         }
         let mut special = std::collections::HashSet::new();
-        for (name, codes) in [("missing_codes", &self.missing_codes), ("not_applicable_codes", &self.not_applicable_codes)] {
+        for (name, codes) in [
+            ("missing_codes", &self.missing_codes),
+            ("not_applicable_codes", &self.not_applicable_codes),
+        ] {
             for (i, c) in codes.iter().enumerate() {
                 if levels.contains_key(c) {
                     return Err(SurveyError::InvalidDesign {
@@ -272,28 +307,44 @@ impl SurveyDesign {
                     });
                 }
                 if !special.insert(*c) {
-                    return Err(SurveyError::DuplicateCode { path: format!("{name}[{i}]"), code: c.to_string() });
+                    return Err(SurveyError::DuplicateCode {
+                        path: format!("{name}[{i}]"),
+                        code: c.to_string(),
+                    });
                 }
             }
         }
         let mut items: HashMap<&str, usize> = HashMap::new();
         for (i, it) in self.items.iter().enumerate() {
             if it.code.is_empty() {
-                return Err(SurveyError::Empty { path: format!("items[{i}].code") });
+                return Err(SurveyError::Empty {
+                    path: format!("items[{i}].code"),
+                });
             }
             if items.contains_key(it.code.as_str()) {
-                return Err(SurveyError::DuplicateCode { path: format!("items[{i}].code"), code: it.code.clone() });
+                return Err(SurveyError::DuplicateCode {
+                    path: format!("items[{i}].code"),
+                    code: it.code.clone(),
+                });
             }
             if !elements.contains_key(it.element.as_str()) {
-                return Err(SurveyError::UnknownElement { path: format!("items[{i}].element"), code: it.element.clone() });
+                return Err(SurveyError::UnknownElement {
+                    path: format!("items[{i}].element"),
+                    code: it.element.clone(),
+                });
             }
             match &it.filter {
                 Some(f) => {
                     if !items.contains_key(f.as_str()) {
-                        return Err(SurveyError::UnknownItem { path: format!("items[{i}].filter"), code: f.clone() });
+                        return Err(SurveyError::UnknownItem {
+                            path: format!("items[{i}].filter"),
+                            code: f.clone(),
+                        });
                     }
                     if it.filter_levels.is_empty() {
-                        return Err(SurveyError::Empty { path: format!("items[{i}].filter_levels") });
+                        return Err(SurveyError::Empty {
+                            path: format!("items[{i}].filter_levels"),
+                        });
                     }
                     for (j, l) in it.filter_levels.iter().enumerate() {
                         if !levels.contains_key(l) {
@@ -317,7 +368,10 @@ impl SurveyDesign {
         }
         if let OverallRule::Item(code) = &self.overall_rule {
             if !items.contains_key(code.as_str()) {
-                return Err(SurveyError::UnknownItem { path: "overall_rule".to_owned(), code: code.clone() });
+                return Err(SurveyError::UnknownItem {
+                    path: "overall_rule".to_owned(),
+                    code: code.clone(),
+                });
             }
         }
         Ok(())
@@ -373,12 +427,20 @@ impl Compiled {
             all.push((l.code, Code::Level(i as u8)));
         }
         all.extend(design.missing_codes.iter().map(|c| (*c, Code::Missing)));
-        all.extend(design.not_applicable_codes.iter().map(|c| (*c, Code::NotApplicable)));
+        all.extend(
+            design
+                .not_applicable_codes
+                .iter()
+                .map(|c| (*c, Code::NotApplicable)),
+        );
         let min_code = all.iter().map(|c| c.0).min().unwrap_or(0);
         let max_code = all.iter().map(|c| c.0).max().unwrap_or(0);
         let mut table = Vec::new();
         let mut extra = Vec::new();
-        if max_code.checked_sub(min_code).is_some_and(|span| span < 1024) {
+        if max_code
+            .checked_sub(min_code)
+            .is_some_and(|span| span < 1024)
+        {
             table = vec![None; (max_code - min_code + 1) as usize];
             for (c, k) in &all {
                 table[(c - min_code) as usize] = Some(*k);
@@ -387,7 +449,11 @@ impl Compiled {
             extra = all;
         }
         let level_of = |code: i64| design.scale.iter().position(|l| l.code == code);
-        let satisfied = design.scale.iter().map(|l| design.satisfied.contains(&l.code)).collect();
+        let satisfied = design
+            .scale
+            .iter()
+            .map(|l| design.satisfied.contains(&l.code))
+            .collect();
         let item_element = design
             .items
             .iter()
@@ -425,8 +491,13 @@ impl Compiled {
     pub(crate) fn code(&self, value: i64) -> Option<Code> {
         if !self.table.is_empty() {
             let i = value.checked_sub(self.min_code)?;
-            return usize::try_from(i).ok().and_then(|i| self.table.get(i).copied().flatten());
+            return usize::try_from(i)
+                .ok()
+                .and_then(|i| self.table.get(i).copied().flatten());
         }
-        self.extra.iter().find(|(c, _)| *c == value).map(|(_, k)| *k)
+        self.extra
+            .iter()
+            .find(|(c, _)| *c == value)
+            .map(|(_, k)| *k)
     }
 }

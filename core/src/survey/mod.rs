@@ -41,7 +41,7 @@ pub mod dist;
 mod error;
 mod result;
 
-pub use aggregate::{responses_from_json, AggregateOptions, Aggregator, Response};
+pub use aggregate::{responses_from_json, AggregateOptions, Aggregator, Response, MAX_WEIGHT_SCALE};
 pub use ci::{proportion_ci, CiMethod, CiOptions, Interval};
 pub use csv::{aggregate_csv, CsvOptions, RowRejection, RowReport};
 pub use design::{default_scale, Element, ElementRule, Item, Level, OverallRule, SurveyDesign};

@@ -214,14 +214,19 @@ pub struct SipasResult {
 }
 
 fn overflow(path: &str) -> SurveyError {
-    SurveyError::Overflow { path: path.to_owned() }
+    SurveyError::Overflow {
+        path: path.to_owned(),
+    }
 }
 
 fn norm(d: Decimal) -> Decimal {
     d.normalize()
 }
 
-fn mean_of(values: impl Iterator<Item = Decimal>, path: &str) -> Result<Option<Decimal>, SurveyError> {
+fn mean_of(
+    values: impl Iterator<Item = Decimal>,
+    path: &str,
+) -> Result<Option<Decimal>, SurveyError> {
     let mut sum = Decimal::ZERO;
     let mut k = 0u64;
     for v in values {
@@ -231,15 +236,22 @@ fn mean_of(values: impl Iterator<Item = Decimal>, path: &str) -> Result<Option<D
     if k == 0 {
         return Ok(None);
     }
-    Ok(Some(norm(sum.checked_div(Decimal::from(k)).ok_or_else(|| overflow(path))?)))
+    Ok(Some(norm(
+        sum.checked_div(Decimal::from(k))
+            .ok_or_else(|| overflow(path))?,
+    )))
 }
 
 fn percent(num: Decimal, den: Decimal, path: &str) -> Result<Option<Decimal>, SurveyError> {
     if den.is_zero() {
         return Ok(None);
     }
-    let scaled = num.checked_mul(Decimal::ONE_HUNDRED).ok_or_else(|| overflow(path))?;
-    Ok(Some(norm(scaled.checked_div(den).ok_or_else(|| overflow(path))?)))
+    let scaled = num
+        .checked_mul(Decimal::ONE_HUNDRED)
+        .ok_or_else(|| overflow(path))?;
+    Ok(Some(norm(
+        scaled.checked_div(den).ok_or_else(|| overflow(path))?,
+    )))
 }
 
 fn f(d: Decimal) -> f64 {
@@ -255,27 +267,55 @@ struct ItemSums {
     w2: Vec<Decimal>,
 }
 
-fn item_sums(state: &UnitState, item: usize, n_levels: usize, weighted: bool) -> ItemSums {
+fn item_sums(
+    state: &UnitState,
+    item: usize,
+    n_levels: usize,
+    weighted: bool,
+    wscale: u32,
+) -> Result<ItemSums, SurveyError> {
     let base = item * (n_levels + 2);
     let counts = state.counts[base..base + n_levels].to_vec();
     let (w, w2) = if weighted {
         let b = item * n_levels;
-        (state.wsum[b..b + n_levels].to_vec(), state.w2sum[b..b + n_levels].to_vec())
+        let conv = |v: &i128, scale: u32| {
+            Decimal::try_from_i128_with_scale(*v, scale).map_err(|_| overflow(&state.id))
+        };
+        (
+            state.wsum[b..b + n_levels]
+                .iter()
+                .map(|v| conv(v, wscale))
+                .collect::<Result<Vec<_>, _>>()?,
+            state.w2sum[b..b + n_levels]
+                .iter()
+                .map(|v| conv(v, 2 * wscale))
+                .collect::<Result<Vec<_>, _>>()?,
+        )
     } else {
         let c: Vec<Decimal> = counts.iter().map(|&c| Decimal::from(c)).collect();
         (c.clone(), c)
     };
-    ItemSums { counts, missing: state.counts[base + n_levels], na: state.counts[base + n_levels + 1], w, w2 }
+    Ok(ItemSums {
+        counts,
+        missing: state.counts[base + n_levels],
+        na: state.counts[base + n_levels + 1],
+        w,
+        w2,
+    })
 }
 
 /// Adds unit states into one domain state (a group, or all units).
-fn sum_states(id: &str, group: Option<String>, states: &[&UnitState]) -> Result<UnitState, SurveyError> {
+fn sum_states(
+    id: &str,
+    group: Option<String>,
+    states: &[&UnitState],
+) -> Result<UnitState, SurveyError> {
     let mut out = UnitState {
         id: id.to_owned(),
         group,
         respondents: 0,
-        weight_sum: Decimal::ZERO,
-        weight_sq_sum: Decimal::ZERO,
+        weight_sum: 0,
+        weight_sq_sum: 0,
         counts: Vec::new(),
         wsum: Vec::new(),
         w2sum: Vec::new(),
@@ -283,22 +323,29 @@ fn sum_states(id: &str, group: Option<String>, states: &[&UnitState]) -> Result<
     for (k, s) in states.iter().enumerate() {
         if k == 0 {
             out.counts = vec![0; s.counts.len()];
-            out.wsum = vec![Decimal::ZERO; s.wsum.len()];
-            out.w2sum = vec![Decimal::ZERO; s.w2sum.len()];
+            out.wsum = vec![0; s.wsum.len()];
+            out.w2sum = vec![0; s.w2sum.len()];
         }
         out.respondents += s.respondents;
         let p = format!("totals of {id}");
-        out.weight_sum = out.weight_sum.checked_add(s.weight_sum).ok_or_else(|| overflow(&p))?;
-        out.weight_sq_sum = out.weight_sq_sum.checked_add(s.weight_sq_sum).ok_or_else(|| overflow(&p))?;
+        out.weight_sum = out
+            .weight_sum
+            .checked_add(s.weight_sum)
+            .ok_or_else(|| overflow(&p))?;
+        out.weight_sq_sum = out
+            .weight_sq_sum
+            .checked_add(s.weight_sq_sum)
+            .ok_or_else(|| overflow(&p))?;
+        // (Cells are bounded by these totals; their conversion to decimals is checked.)
         for (a, b) in out.counts.iter_mut().zip(&s.counts) {
             *a += b;
         }
         // Bounded by the checked totals.
         for (a, b) in out.wsum.iter_mut().zip(&s.wsum) {
-            *a += *b;
+            *a += b;
         }
         for (a, b) in out.w2sum.iter_mut().zip(&s.w2sum) {
-            *a += *b;
+            *a += b;
         }
     }
     Ok(out)
@@ -309,26 +356,49 @@ struct Ctx<'a> {
     satisfied: &'a [bool],
     n_levels: usize,
     weighted: bool,
+    wscale: u32,
     /// Per item, valid respondents across all units: the n of the item's design.
     n_design: Vec<u64>,
     ci: CiOptions,
     alpha: f64,
+    /// Student t quantiles by (probability, df) bits: domains of similar size share them.
+    t_cache: std::cell::RefCell<std::collections::HashMap<(u64, u64), f64>>,
+}
+
+impl Ctx<'_> {
+    fn t(&self, q: f64, df: f64) -> f64 {
+        let key = (q.to_bits(), df.to_bits());
+        if let Some(v) = self.t_cache.borrow().get(&key) {
+            return *v;
+        }
+        let v = super::dist::qt(q, df);
+        self.t_cache.borrow_mut().insert(key, v);
+        v
+    }
 }
 
 fn item_result(ctx: &Ctx<'_>, state: &UnitState, i: usize) -> Result<ItemResult, SurveyError> {
     let item = &ctx.design.items[i];
     let path = format!("{}, item {}", state.id, item.code);
-    let s = item_sums(state, i, ctx.n_levels, ctx.weighted);
+    let s = item_sums(state, i, ctx.n_levels, ctx.weighted, ctx.wscale)?;
     let n: u64 = s.counts.iter().sum();
     let mut satisfied = 0u64;
-    let (mut w_all, mut w_sat, mut s_all, mut s_sat, mut w_code) =
-        (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
+    let (mut w_all, mut w_sat, mut s_all, mut s_sat, mut w_code) = (
+        Decimal::ZERO,
+        Decimal::ZERO,
+        Decimal::ZERO,
+        Decimal::ZERO,
+        Decimal::ZERO,
+    );
     for l in 0..ctx.n_levels {
         let add = |a: Decimal, b: Decimal| a.checked_add(b).ok_or_else(|| overflow(&path));
         w_all = add(w_all, s.w[l])?;
         s_all = add(s_all, s.w2[l])?;
         let code = Decimal::from(ctx.design.scale[l].code);
-        w_code = add(w_code, s.w[l].checked_mul(code).ok_or_else(|| overflow(&path))?)?;
+        w_code = add(
+            w_code,
+            s.w[l].checked_mul(code).ok_or_else(|| overflow(&path))?,
+        )?;
         if ctx.satisfied[l] {
             satisfied += s.counts[l];
             w_sat = add(w_sat, s.w[l])?;
@@ -354,8 +424,12 @@ fn item_result(ctx: &Ctx<'_>, state: &UnitState, i: usize) -> Result<ItemResult,
     if n == 0 || w_all.is_zero() {
         return Ok(r);
     }
-    r.share = Some(norm(w_sat.checked_div(w_all).ok_or_else(|| overflow(&path))?));
-    r.mean = Some(norm(w_code.checked_div(w_all).ok_or_else(|| overflow(&path))?));
+    r.share = Some(norm(
+        w_sat.checked_div(w_all).ok_or_else(|| overflow(&path))?,
+    ));
+    r.mean = Some(norm(
+        w_code.checked_div(w_all).ok_or_else(|| overflow(&path))?,
+    ));
     let (wa, ws, sa, ss) = (f(w_all), f(w_sat), f(s_all), f(s_sat));
     let w_uns = f(w_all - w_sat);
     let s_uns = f(s_all - s_sat);
@@ -366,7 +440,11 @@ fn item_result(ctx: &Ctx<'_>, state: &UnitState, i: usize) -> Result<ItemResult,
     // Taylor linearization, weights-only design over the item's valid respondents, this unit a
     // domain: var = N/(N-1) Σ_d z², z = w (y - p) / W_d.
     let nd = ctx.n_design[i] as f64;
-    let taylor = if nd > 1.0 { nd / (nd - 1.0) * (ss * q * q + s_uns * p * p) / (wa * wa) } else { f64::NAN };
+    let taylor = if nd > 1.0 {
+        nd / (nd - 1.0) * (ss * q * q + s_uns * p * p) / (wa * wa)
+    } else {
+        f64::NAN
+    };
     r.se = if ctx.weighted {
         taylor.is_finite().then(|| taylor.sqrt())
     } else {
@@ -375,11 +453,25 @@ fn item_result(ctx: &Ctx<'_>, state: &UnitState, i: usize) -> Result<ItemResult,
     let interval: Option<Interval> = if ctx.ci.method.is_design_based() {
         // R's svyby subsets the design per domain: degf = n_d - 1 and nrow = n_d (so the
         // Korn-Graubard degrees-of-freedom ratio is 1), while the variance keeps N/(N-1).
-        design_ci(ctx.ci.method, p, taylor, n as f64 - 1.0, n as f64, kish, ctx.alpha)
+        design_ci(
+            ctx.ci.method,
+            p,
+            taylor,
+            n as f64 - 1.0,
+            n as f64,
+            kish,
+            ctx.alpha,
+            &|q, df| ctx.t(q, df),
+        )
     } else if ctx.weighted {
         Some(binomial_ci(p * kish, kish, ctx.ci.method, ctx.alpha))
     } else {
-        Some(binomial_ci(satisfied as f64, n as f64, ctx.ci.method, ctx.alpha))
+        Some(binomial_ci(
+            satisfied as f64,
+            n as f64,
+            ctx.ci.method,
+            ctx.alpha,
+        ))
     };
     if let Some(iv) = interval.filter(|iv| iv.low.is_finite() && iv.high.is_finite()) {
         r.ci_low = Some(iv.low);
@@ -389,14 +481,20 @@ fn item_result(ctx: &Ctx<'_>, state: &UnitState, i: usize) -> Result<ItemResult,
 }
 
 fn unit_result(ctx: &Ctx<'_>, state: &UnitState) -> Result<UnitResult, SurveyError> {
-    let items = (0..ctx.design.items.len()).map(|i| item_result(ctx, state, i)).collect::<Result<Vec<_>, _>>()?;
+    let items = (0..ctx.design.items.len())
+        .map(|i| item_result(ctx, state, i))
+        .collect::<Result<Vec<_>, _>>()?;
     let path = state.id.as_str();
     let pooled = |filter: &dyn Fn(&ItemResult) -> bool| -> Result<Option<Decimal>, SurveyError> {
         let mut num = Decimal::ZERO;
         let mut den = Decimal::ZERO;
         for it in items.iter().filter(|it| filter(it) && it.n > 0) {
-            den = den.checked_add(it.weighted_n).ok_or_else(|| overflow(path))?;
-            num = num.checked_add(sat_weight(ctx, state, &it.item)?).ok_or_else(|| overflow(path))?;
+            den = den
+                .checked_add(it.weighted_n)
+                .ok_or_else(|| overflow(path))?;
+            num = num
+                .checked_add(sat_weight(ctx, state, &it.item)?)
+                .ok_or_else(|| overflow(path))?;
         }
         percent(num, den, path)
     };
@@ -413,14 +511,19 @@ fn unit_result(ctx: &Ctx<'_>, state: &UnitState) -> Result<UnitResult, SurveyErr
             )?,
             ElementRule::Pooled => pooled(&|it: &ItemResult| it.element == e.code)?,
         };
-        elements.push(ElementResult { element: e.code.clone(), index });
+        elements.push(ElementResult {
+            element: e.code.clone(),
+            index,
+        });
     }
     let overall = match &ctx.design.overall_rule {
         OverallRule::MeanOfElements => mean_of(elements.iter().filter_map(|e| e.index), path)?,
         OverallRule::Pooled => pooled(&|_: &ItemResult| true)?,
-        OverallRule::Item(code) => {
-            items.iter().find(|it| &it.item == code).and_then(|it| it.share).map(|s| norm(s * Decimal::ONE_HUNDRED))
-        }
+        OverallRule::Item(code) => items
+            .iter()
+            .find(|it| &it.item == code)
+            .and_then(|it| it.share)
+            .map(|s| norm(s * Decimal::ONE_HUNDRED)),
     };
     Ok(UnitResult {
         unit: state.id.clone(),
@@ -437,7 +540,7 @@ fn unit_result(ctx: &Ctx<'_>, state: &UnitState) -> Result<UnitResult, SurveyErr
 /// The satisfied weight of one item in one state (exact).
 fn sat_weight(ctx: &Ctx<'_>, state: &UnitState, code: &str) -> Result<Decimal, SurveyError> {
     let i = ctx.design.item_index(code).unwrap_or(0);
-    let s = item_sums(state, i, ctx.n_levels, ctx.weighted);
+    let s = item_sums(state, i, ctx.n_levels, ctx.weighted, ctx.wscale)?;
     let mut w = Decimal::ZERO;
     for l in 0..ctx.n_levels {
         if ctx.satisfied[l] {
@@ -458,7 +561,9 @@ impl Aggregator {
         let mut n_design = vec![0u64; c.n_items];
         for u in &self.units {
             for (i, nd) in n_design.iter_mut().enumerate() {
-                *nd += u.counts[i * stride..i * stride + c.n_levels].iter().sum::<u64>();
+                *nd += u.counts[i * stride..i * stride + c.n_levels]
+                    .iter()
+                    .sum::<u64>();
             }
         }
         let ctx = Ctx {
@@ -466,19 +571,28 @@ impl Aggregator {
             satisfied: &c.satisfied,
             n_levels: c.n_levels,
             weighted: self.options.weighted,
+            wscale: self.wscale,
             n_design,
             ci: *ci,
             alpha,
+            t_cache: Default::default(),
         };
         let mut order: Vec<&UnitState> = self.units.iter().collect();
         order.sort_by(|a, b| a.id.cmp(&b.id));
-        let units = order.iter().map(|s| unit_result(&ctx, s)).collect::<Result<Vec<_>, _>>()?;
+        let units = order
+            .iter()
+            .map(|s| unit_result(&ctx, s))
+            .collect::<Result<Vec<_>, _>>()?;
         let mut group_names: Vec<&str> = order.iter().filter_map(|s| s.group.as_deref()).collect();
         group_names.sort_unstable();
         group_names.dedup();
         let mut groups = Vec::with_capacity(group_names.len());
         for g in group_names {
-            let members: Vec<&UnitState> = order.iter().copied().filter(|s| s.group.as_deref() == Some(g)).collect();
+            let members: Vec<&UnitState> = order
+                .iter()
+                .copied()
+                .filter(|s| s.group.as_deref() == Some(g))
+                .collect();
             let state = sum_states(g, Some(g.to_owned()), &members)?;
             groups.push(unit_result(&ctx, &state)?);
         }
@@ -486,25 +600,37 @@ impl Aggregator {
             let mut empty = sum_states("*", None, &[])?;
             empty.counts = vec![0; c.n_items * stride];
             if self.options.weighted {
-                empty.wsum = vec![Decimal::ZERO; c.n_items * c.n_levels];
-                empty.w2sum = vec![Decimal::ZERO; c.n_items * c.n_levels];
+                empty.wsum = vec![0; c.n_items * c.n_levels];
+                empty.w2sum = vec![0; c.n_items * c.n_levels];
             }
             empty
         } else {
             sum_states("*", None, &order)?
         };
         let all = unit_result(&ctx, &all_state)?;
-        let mut result = SipasResult { ci: *ci, weighted: self.options.weighted, units, groups, all };
+        let mut result = SipasResult {
+            ci: *ci,
+            weighted: self.options.weighted,
+            units,
+            groups,
+            all,
+        };
         result.rerank(TiePolicy::Competition);
         Ok(result)
     }
 }
 
 fn ranks_of(units: &[&UnitResult], ties: TiePolicy) -> Vec<Option<u32>> {
-    let ranked: Vec<usize> = (0..units.len()).filter(|&i| units[i].overall.is_some()).collect();
+    let ranked: Vec<usize> = (0..units.len())
+        .filter(|&i| units[i].overall.is_some())
+        .collect();
     let entries: Vec<RankEntry<'_>> = ranked
         .iter()
-        .map(|&i| RankEntry { key: units[i].overall.unwrap_or_default(), tie_keys: Vec::new(), id: &units[i].unit })
+        .map(|&i| RankEntry {
+            key: units[i].overall.unwrap_or_default(),
+            tie_keys: Vec::new(),
+            id: &units[i].unit,
+        })
         .collect();
     let (r, _) = rank(&entries, ties);
     let mut out = vec![None; units.len()];
@@ -521,11 +647,17 @@ impl SipasResult {
         let all: Vec<&UnitResult> = self.units.iter().collect();
         let ranks = ranks_of(&all, ties);
         let mut group_ranks = vec![None; self.units.len()];
-        let mut names: Vec<&str> = self.units.iter().filter_map(|u| u.group.as_deref()).collect();
+        let mut names: Vec<&str> = self
+            .units
+            .iter()
+            .filter_map(|u| u.group.as_deref())
+            .collect();
         names.sort_unstable();
         names.dedup();
         for g in names {
-            let idx: Vec<usize> = (0..self.units.len()).filter(|&i| self.units[i].group.as_deref() == Some(g)).collect();
+            let idx: Vec<usize> = (0..self.units.len())
+                .filter(|&i| self.units[i].group.as_deref() == Some(g))
+                .collect();
             let members: Vec<&UnitResult> = idx.iter().map(|&i| &self.units[i]).collect();
             for (k, r) in ranks_of(&members, ties).into_iter().enumerate() {
                 group_ranks[idx[k]] = r;
@@ -539,7 +671,10 @@ impl SipasResult {
 
     /// A unit's results by id.
     pub fn unit(&self, unit: &str) -> Option<&UnitResult> {
-        self.units.binary_search_by(|u| u.unit.as_str().cmp(unit)).ok().map(|i| &self.units[i])
+        self.units
+            .binary_search_by(|u| u.unit.as_str().cmp(unit))
+            .ok()
+            .map(|i| &self.units[i])
     }
 
     /// A figure of a unit, in percent: the overall index, an element's index or an item's
@@ -552,7 +687,12 @@ impl SipasResult {
         match figure {
             Figure::Overall => u.overall,
             Figure::Element(code) => u.elements.iter().find(|e| &e.element == code)?.index,
-            Figure::Item(code) => u.items.iter().find(|i| &i.item == code)?.share.map(|s| norm(s * Decimal::ONE_HUNDRED)),
+            Figure::Item(code) => u
+                .items
+                .iter()
+                .find(|i| &i.item == code)?
+                .share
+                .map(|s| norm(s * Decimal::ONE_HUNDRED)),
         }
     }
 

@@ -10,6 +10,16 @@
 //! first-order and total variance-based sensitivity indices (Saltelli 2010 design with `A`,
 //! `B` and `A_B⁽ⁱ⁾` matrices; Saltelli and Jansen estimators) of the mean absolute rank shift.
 //!
+//! **Factors and the Saltelli design.** The input factors are groups: the weights of one tree
+//! level (`weights:level:L`), the shares of one survey leaf over all units (`survey:CODE`), and
+//! each policy list (`policy:ties`, `policy:not_applicable`, `policy:aggregation`). A factor's
+//! column in the `A` and `B` matrices is its own random stream for that row, so `A_B⁽ⁱ⁾` (A with
+//! factor i from B) is run without storing any matrix. The scalar output is the mean absolute
+//! rank shift against the nominal ranks: it is 0 when nothing moves and grows with every unit
+//! that moves, so it ranks factors by how much they reorder the ranking (COINr's choice of a
+//! rank-based output); per-unit indices of each unit's rank are optional. First-order indices
+//! use Saltelli's 2010 estimator, total indices Jansen's.
+//!
 //! **Numbers.** The nominal scorecard stays exact (`Decimal`). Replications run in `f64` on a
 //! flat copy of the tree; indices are rounded to 9 decimal places (integers of 10⁻⁹) before
 //! ranking, tiering and summing, so float error does not split exact ties, and sums merge

@@ -5,6 +5,12 @@
 //! percentage a tie-breaker or tier condition reads) is rounded to 9 decimal places, held as an
 //! integer count of 10⁻⁹, before it is ranked, tiered or summed: float error then neither splits
 //! exact ties nor crosses a tier bound, and sums merge exactly in any order.
+//!
+//! Two paths score a unit. When every mean of a run is arithmetic and no leaf of the unit is
+//! rescaled away, the index is linear in the leaves' shares: each leaf's share of the root (the
+//! product of normalised weights down its path) is computed once per run, and a unit costs one
+//! dot product. Otherwise (geometric means, rescaled leaves, tie-breakers or tier conditions
+//! that read inner nodes) the unit is scored node by node, children before parents.
 
 use super::rng::Stream;
 use super::spec::{AggregationSwitch, NotApplicableSwitch, ShareDistribution, UncertaintySpec, WeightDistribution};
@@ -165,6 +171,12 @@ pub(crate) struct Draw {
     eff_w: Vec<f64>,
     /// Which precomputed leaf variant (not-applicable policy) the run uses.
     variant: usize,
+    /// Whether this run can score clean units as one dot product (every mean arithmetic).
+    linear: bool,
+    /// Each node's share of the root: the product of normalised weights down its path.
+    coef: Vec<f64>,
+    /// The same for the leaves, in leaf order.
+    leaf_coef: Vec<f64>,
     survey_points: Vec<f64>,
     na: Option<NotApplicablePolicy>,
     agg: AggregationSwitch,
@@ -177,6 +189,8 @@ pub(crate) struct Scratch {
     p: Vec<f64>,
     m: Vec<f64>,
     r: Vec<f64>,
+    /// ln r, for geometric means.
+    lnr: Vec<f64>,
     gone: Vec<bool>,
     gamma: Vec<f64>,
     /// Index of each unit, in 10⁻⁹.
@@ -194,6 +208,14 @@ pub(crate) struct Scratch {
 #[derive(Debug, Clone)]
 pub(crate) struct Model {
     n: usize,
+    /// Leaves in tree order, and each node's position among them.
+    leaf_list: Vec<usize>,
+    leaf_pos: Vec<usize>,
+    /// Whether the tree allows the linear fast path: no geometric node, no tie-breaker and no
+    /// tier condition on a node (those need every node's figure).
+    linear: bool,
+    /// Whether some node of the methodology aggregates geometrically.
+    has_geometric: bool,
     inner_order: Vec<usize>,
     child_start: Vec<usize>,
     children: Vec<usize>,
@@ -350,6 +372,9 @@ impl Model {
                 })
             })
             .collect();
+        let linear = !geometric.iter().any(|&g| g)
+            && methodology.ranking.tie_breakers.is_empty()
+            && methodology.tiers.as_ref().is_none_or(|t| t.schemes.iter().all(|s| s.bands.iter().all(|b| b.requires.is_empty())));
         let adjust: Vec<f64> = card.units.iter().map(|u| to_f64(u.bonus) - to_f64(u.penalty)).collect();
         let mut group_names: Vec<&Option<String>> = Vec::new();
         let mut groups: Vec<Vec<usize>> = Vec::new();
@@ -511,6 +536,16 @@ impl Model {
         }
         Ok(Model {
             n,
+            leaf_pos: {
+                let mut pos = vec![usize::MAX; n];
+                for (k, &i) in leaves.iter().enumerate() {
+                    pos[i] = k;
+                }
+                pos
+            },
+            leaf_list: leaves,
+            linear,
+            has_geometric: geometric.iter().any(|&g| g),
             inner_order,
             child_start,
             children,
@@ -559,6 +594,9 @@ impl Model {
             mul: vec![1.0; self.n],
             eff_w: self.weight.clone(),
             variant: 0,
+            linear: false,
+            coef: vec![0.0; self.n],
+            leaf_coef: vec![0.0; self.leaf_list.len()],
             survey_points: vec![0.0; self.survey.len()],
             na: None,
             agg: AggregationSwitch::Methodology,
@@ -572,6 +610,7 @@ impl Model {
             p: vec![0.0; self.n],
             m: vec![0.0; self.n],
             r: vec![0.0; self.n],
+            lnr: vec![0.0; self.n],
             gone: vec![false; self.n],
             gamma: vec![0.0; self.n],
             q: vec![0; self.units],
@@ -648,6 +687,26 @@ impl Model {
         for ((e, w), m) in d.eff_w.iter_mut().zip(&self.weight).zip(&d.mul) {
             *e = w * m;
         }
+        d.linear = self.linear && d.agg != AggregationSwitch::Geometric;
+        if d.linear {
+            // Top down: a child's share of the root is its parent's times its normalised weight
+            // (weights of children worth no points are left out, as the scorer does).
+            d.coef[0] = 1.0;
+            for i in 0..self.n {
+                let kids = &self.children[self.child_start[i]..self.child_start[i + 1]];
+                if kids.is_empty() {
+                    continue;
+                }
+                let weight = |c: usize| if self.max[c] > 0.0 { if self.sum_node[i] { self.max[c] * d.mul[c] } else { d.eff_w[c] } } else { 0.0 };
+                let total: f64 = kids.iter().map(|&c| weight(c)).sum();
+                for &c in kids {
+                    d.coef[c] = if total > 0.0 { d.coef[i] * weight(c) / total } else { 0.0 };
+                }
+            }
+            for (k, &leaf) in self.leaf_list.iter().enumerate() {
+                d.leaf_coef[k] = d.coef[leaf];
+            }
+        }
     }
 
     /// Scores every unit under `d`, then ranks and tiers them (into `s.q`, `s.rank`, `s.tier`).
@@ -663,11 +722,55 @@ impl Model {
     }
 
     fn score_unit(&self, u: usize, d: &Draw, s: &mut Scratch) {
+        let variant = self.variants.get(d.variant).and_then(Option::as_ref);
+        let index = match variant {
+            Some(v) if d.linear && v.clean[u] => {
+                // Every counted maximum is the nominal one, every mean arithmetic: the index is
+                // a dot product of the leaves' shares with their shares of the root.
+                let nl = self.leaf_list.len();
+                let shares = &v.lr[u * nl..(u + 1) * nl];
+                let mut acc = 0.0;
+                for (c, r) in d.leaf_coef.iter().zip(shares) {
+                    acc += c * r;
+                }
+                for &k in &self.survey_by_unit[u] {
+                    let leaf = self.survey[k].leaf;
+                    let pos = self.leaf_pos[leaf];
+                    let r = if self.max[leaf] > 0.0 { d.survey_points[k] / self.max[leaf] } else { 0.0 };
+                    acc += d.leaf_coef[pos] * (r - shares[pos]);
+                }
+                100.0 * (acc + self.adjust[u] / self.max[0])
+            }
+            _ => self.score_tree(u, variant, d, s),
+        };
+        let q = snap(index);
+        s.q[u] = q;
+        s.key[u] = match self.display {
+            None => q,
+            Some((unit, mode)) => round_q(q, unit, mode),
+        };
+        let t = self.tie_breakers.len();
+        for (k, &node) in self.tie_breakers.iter().enumerate() {
+            s.tie_keys[u * t + k] = if s.m[node] > 0.0 { snap(s.p[node] / s.m[node] * 100.0) } else { i64::MIN };
+        }
+        s.tier[u] = match self.scheme_of[u] {
+            Some(k) => {
+                let (p, m) = (&s.p, &s.m);
+                self.schemes[k].classify(q, |node| if m[node] > 0.0 { Some(snap(p[node] / m[node] * 100.0)) } else { None })
+            }
+            None => 0,
+        };
+    }
+
+    /// Scores a unit node by node (any aggregation, not-applicable leaves rescaled away);
+    /// returns the index and leaves every node's figure in `s`.
+    fn score_tree(&self, u: usize, variant: Option<&LeafVariant>, d: &Draw, s: &mut Scratch) -> f64 {
         let (lo, hi) = (u * self.n, (u + 1) * self.n);
-        if let Some(v) = self.variants.get(d.variant).and_then(Option::as_ref) {
+        if let Some(v) = variant {
             s.p.copy_from_slice(&v.p[lo..hi]);
             s.m.copy_from_slice(&v.m[lo..hi]);
             s.r.copy_from_slice(&v.r[lo..hi]);
+            s.lnr.copy_from_slice(&v.lnr[lo..hi]);
             s.gone.copy_from_slice(&v.gone[lo..hi]);
         }
         for &k in &self.survey_by_unit[u] {
@@ -676,8 +779,10 @@ impl Model {
             s.p[leaf] = p;
             s.m[leaf] = m;
             s.r[leaf] = if m > 0.0 { p / m } else { 0.0 };
+            s.lnr[leaf] = ln(s.r[leaf]);
             s.gone[leaf] = false;
         }
+        let any_geometric = d.agg == AggregationSwitch::Geometric || (d.agg == AggregationSwitch::Methodology && self.has_geometric);
         for &i in &self.inner_order {
             let kids = &self.children[self.child_start[i]..self.child_start[i + 1]];
             let geometric = match d.agg {
@@ -705,7 +810,7 @@ impl Model {
                         any = true;
                         max += s.m[c];
                         let w = s.m[c] * d.mul[c];
-                        accumulate(w, s.r[c], geometric, &mut total, &mut acc, &mut zero);
+                        accumulate(w, s.r[c], s.lnr[c], geometric, &mut total, &mut acc, &mut zero);
                     }
                     points = max * mean(total, acc, zero, geometric);
                 }
@@ -716,7 +821,7 @@ impl Model {
                     }
                     any = true;
                     if s.m[c] > 0.0 {
-                        accumulate(d.eff_w[c], s.r[c], geometric, &mut total, &mut acc, &mut zero);
+                        accumulate(d.eff_w[c], s.r[c], s.lnr[c], geometric, &mut total, &mut acc, &mut zero);
                     }
                 }
                 max = self.max[i];
@@ -729,26 +834,19 @@ impl Model {
             s.p[i] = points;
             s.m[i] = max;
             s.r[i] = if max > 0.0 { points / max } else { 0.0 };
+            if geometric && any && total > 0.0 && !zero {
+                // The log of a geometric mean is the weighted mean of the logs: no new log.
+                s.lnr[i] = acc / total;
+            } else if any_geometric {
+                s.lnr[i] = ln(s.r[i]);
+            }
             s.gone[i] = !any && self.policy(d, i) == NotApplicablePolicy::Rescale;
         }
-        let index = if s.m[0] > 0.0 { (s.p[0] + self.adjust[u]) / s.m[0] * 100.0 } else { 0.0 };
-        let q = snap(index);
-        s.q[u] = q;
-        s.key[u] = match self.display {
-            None => q,
-            Some((unit, mode)) => round_q(q, unit, mode),
-        };
-        let t = self.tie_breakers.len();
-        for (k, &node) in self.tie_breakers.iter().enumerate() {
-            s.tie_keys[u * t + k] = if s.m[node] > 0.0 { snap(s.p[node] / s.m[node] * 100.0) } else { i64::MIN };
+        if s.m[0] > 0.0 {
+            (s.p[0] + self.adjust[u]) / s.m[0] * 100.0
+        } else {
+            0.0
         }
-        s.tier[u] = match self.scheme_of[u] {
-            Some(k) => {
-                let (p, m) = (&s.p, &s.m);
-                self.schemes[k].classify(q, |node| if m[node] > 0.0 { Some(snap(p[node] / m[node] * 100.0)) } else { None })
-            }
-            None => 0,
-        };
     }
 
     fn rank(&self, ties: TiePolicy, s: &mut Scratch) {
@@ -788,7 +886,7 @@ impl Model {
 
 /// Adds a child with weight `w` and share `r` to a weighted mean (arithmetic or geometric).
 #[inline]
-fn accumulate(w: f64, r: f64, geometric: bool, total: &mut f64, acc: &mut f64, zero: &mut bool) {
+fn accumulate(w: f64, r: f64, ln_r: f64, geometric: bool, total: &mut f64, acc: &mut f64, zero: &mut bool) {
     if w == 0.0 {
         return;
     }
@@ -798,7 +896,16 @@ fn accumulate(w: f64, r: f64, geometric: bool, total: &mut f64, acc: &mut f64, z
     } else if r <= 0.0 {
         *zero = true;
     } else {
-        *acc += w * libm::log(r);
+        *acc += w * ln_r;
+    }
+}
+
+/// ln r for r > 0 (the geometric mean treats r = 0 apart).
+fn ln(r: f64) -> f64 {
+    if r > 0.0 {
+        libm::log(r)
+    } else {
+        f64::NEG_INFINITY
     }
 }
 
@@ -822,7 +929,12 @@ struct LeafVariant {
     p: Vec<f64>,
     m: Vec<f64>,
     r: Vec<f64>,
+    lnr: Vec<f64>,
     gone: Vec<bool>,
+    /// Leaf shares only, `leaves` per unit, for the linear fast path.
+    lr: Vec<f64>,
+    /// Whether no leaf of the unit is rescaled away (every counted maximum is nominal).
+    clean: Vec<bool>,
 }
 
 impl LeafVariant {
@@ -835,7 +947,16 @@ impl LeafVariant {
         state: &[u8],
         policy: impl Fn(usize) -> NotApplicablePolicy,
     ) -> LeafVariant {
-        let mut v = LeafVariant { p: vec![0.0; units * n], m: vec![0.0; units * n], r: vec![0.0; units * n], gone: vec![false; units * n] };
+        let nl = leaves.len();
+        let mut v = LeafVariant {
+            p: vec![0.0; units * n],
+            m: vec![0.0; units * n],
+            r: vec![0.0; units * n],
+            lnr: vec![0.0; units * n],
+            gone: vec![false; units * n],
+            lr: vec![0.0; units * nl],
+            clean: vec![true; units],
+        };
         for u in 0..units {
             for &i in leaves {
                 let k = u * n + i;
@@ -851,7 +972,12 @@ impl LeafVariant {
                 v.p[k] = p;
                 v.m[k] = m;
                 v.r[k] = if m > 0.0 { p / m } else { 0.0 };
+                v.lnr[k] = ln(v.r[k]);
                 v.gone[k] = gone;
+            }
+            for (j, &i) in leaves.iter().enumerate() {
+                v.lr[u * nl + j] = v.r[u * n + i];
+                v.clean[u] &= !v.gone[u * n + i];
             }
         }
         v

@@ -23,13 +23,15 @@ pub struct SaltelliEstimate {
 ///
 /// ```
 /// use par_index::analysis::saltelli_indices;
-/// // y = x₁ with one factor: A_B⁽¹⁾ is B, so S₁ = S_T₁ = 1 up to sampling error.
+/// // y = x₁ with two factors: A_B⁽¹⁾ is B (x₁ from B), A_B⁽²⁾ gives A's output again.
 /// let (a, b) = (vec![0.1, 0.9, 0.4, 0.7], vec![0.8, 0.2, 0.6, 0.3]);
-/// let e = saltelli_indices(&a, &b, &b, 1);
-/// assert!((e.total[0].unwrap() - 1.0).abs() < 0.35);
+/// let ab: Vec<f64> = (0..4).flat_map(|j| [b[j], a[j]]).collect();
+/// let e = saltelli_indices(&a, &b, &ab, 2);
+/// assert!(e.total[0].unwrap() > 0.0);
+/// assert_eq!((e.first_order[1], e.total[1]), (Some(0.0), Some(0.0))); // x₂ does nothing
 /// ```
 pub fn saltelli_indices(y_a: &[f64], y_b: &[f64], y_ab: &[f64], k: usize) -> SaltelliEstimate {
-    let n = y_a.len().min(y_b.len()).min(if k == 0 { usize::MAX } else { y_ab.len() / k });
+    let n = y_a.len().min(y_b.len()).min(y_ab.len().checked_div(k).unwrap_or(usize::MAX));
     let none = || SaltelliEstimate { variance: 0.0, first_order: vec![None; k], total: vec![None; k] };
     if n == 0 {
         return none();

@@ -1,6 +1,7 @@
 //! What a Monte Carlo run perturbs: weights, survey shares and policies. Plain serde data, so a
 //! binding passes it as JSON.
 
+use crate::error::{json_location, InputError, Result};
 use crate::ranking::TiePolicy;
 use serde::{Deserialize, Serialize};
 
@@ -47,6 +48,20 @@ pub struct UncertaintySpec {
 }
 
 impl UncertaintySpec {
+    /// Reads a spec from JSON text; errors name the line and column.
+    ///
+    /// ```
+    /// use par_index::analysis::UncertaintySpec;
+    /// let e = UncertaintySpec::from_json(r#"{"replications": 10, "sead": 1}"#).unwrap_err();
+    /// assert_eq!(e.code(), "input_json");
+    /// ```
+    pub fn from_json(text: &str) -> Result<UncertaintySpec> {
+        serde_json::from_str(text).map_err(|e| {
+            let (path, message) = json_location(&e);
+            InputError::Json { path, message }.into()
+        })
+    }
+
     /// A spec of `replications` runs with `seed` and nothing perturbed yet.
     pub fn new(replications: u64, seed: u64) -> Self {
         UncertaintySpec {
