@@ -11,3 +11,5 @@ for part in rust python js; do
   fi
 done
 python3 scripts/compare-conformance.py
+# A short smoke of every fuzz target (the long campaign is `bash scripts/fuzz.sh`).
+SECONDS_PER_TARGET=10 bash scripts/fuzz.sh
