@@ -1,0 +1,68 @@
+"""Peer: pandas groupby shares (satisfied = 4 or 5 over valid answers) and Wilson 95 % intervals,
+per unit and item, unweighted; and the weighted shares alone. Timed on the DataFrame already in
+memory (the CSV read is timed apart).
+
+Usage: python benches/peers/pandas_shares.py FILE [repeats]
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+
+from common import ITEMS, best, emit
+
+Z = 1.959963984540054
+
+
+def shares(df: pd.DataFrame) -> pd.DataFrame:
+    a = df[ITEMS]
+    valid = a.notna()
+    sat = a.ge(4)  # NaN compares False
+    g = pd.concat([sat, valid.add_suffix("_n")], axis=1).groupby(df["unit"], sort=True).sum()
+    return g
+
+
+def shares_wilson(df: pd.DataFrame) -> dict[str, np.ndarray]:
+    g = shares(df)
+    k = g[ITEMS].to_numpy(dtype=float)
+    n = g[[f"{c}_n" for c in ITEMS]].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = k / n
+        denom = 1 + Z * Z / n
+        centre = (p + Z * Z / (2 * n)) / denom
+        half = Z * np.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n)) / denom
+    return {"share": p, "low": centre - half, "high": centre + half}
+
+
+def weighted_shares(df: pd.DataFrame) -> pd.DataFrame:
+    a = df[ITEMS]
+    w = df["w"].to_numpy()[:, None]
+    valid = a.notna().to_numpy()
+    sat = a.ge(4).to_numpy()
+    num = pd.DataFrame(sat * w, columns=ITEMS).groupby(df["unit"].to_numpy()).sum()
+    den = pd.DataFrame(valid * w, columns=ITEMS).groupby(df["unit"].to_numpy()).sum()
+    return num / den
+
+
+def main() -> None:
+    path = sys.argv[1]
+    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+    t = time.perf_counter()
+    df = pd.read_csv(path)
+    read = time.perf_counter() - t
+    emit(peer="pandas", task="pd.read_csv", rows=len(df), seconds=read, repeats=1)
+    s, _ = best(lambda: shares(df), repeats)
+    emit(peer="pandas", task="shares only (unweighted groupby)", rows=len(df), seconds=s, repeats=repeats)
+    s, r = best(lambda: shares_wilson(df), repeats)
+    emit(peer="pandas", task="shares + Wilson intervals (unweighted)", rows=len(df), seconds=s, repeats=repeats,
+         cells=int(np.isfinite(r["share"]).sum()))
+    s, _ = best(lambda: weighted_shares(df), repeats)
+    emit(peer="pandas", task="weighted shares only (no SE)", rows=len(df), seconds=s, repeats=repeats)
+
+
+if __name__ == "__main__":
+    main()
