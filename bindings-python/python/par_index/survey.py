@@ -1,0 +1,388 @@
+"""SIPAS: satisfaction-survey aggregation (per unit: items, elements, overall index).
+
+Large DataFrames are handed to the core column by column: unit and group ids are factorized
+and answer columns converted to float64 arrays by pandas/numpy, so no Python code runs per row;
+the core aggregates with the GIL released.
+"""
+
+from __future__ import annotations
+
+import decimal
+import json
+import os
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Union
+
+from . import _native
+from ._display import table_html
+from ._input import columns_of, read_text_or_path
+from .errors import InputError
+
+__all__ = ["SurveyDesign", "Aggregator", "SipasResult", "sipas", "proportion_ci", "CI_METHODS"]
+
+#: The interval methods (``-`` and ``_`` are interchangeable).
+CI_METHODS = ("wilson", "clopper-pearson", "jeffreys", "agresti-coull", "normal", "logit", "korn-graubard")
+
+
+def _design_preset_names() -> List[str]:
+    return list(_native.preset_survey_design_names())
+
+
+class SurveyDesign:
+    """What is asked (items in elements), on which scale, which levels count as satisfied."""
+
+    def __init__(self, inner: "_native.SurveyDesign") -> None:
+        self._inner = inner
+
+    @classmethod
+    def from_json(cls, source: Union[str, "os.PathLike[str]", bytes, Dict[str, Any]]) -> "SurveyDesign":
+        """Reads a design from JSON text, a dict, or a path to a JSON file."""
+        return cls(_native.SurveyDesign.from_json(read_text_or_path(source, "survey design")))
+
+    @classmethod
+    def from_items(cls, items: Sequence[str]) -> "SurveyDesign":
+        """Plain items: each item its own element, scale 1-5, satisfied 4 and 5."""
+        return cls(_native.SurveyDesign.from_item_codes([str(i) for i in items]))
+
+    @classmethod
+    def preset(cls, name: str) -> "SurveyDesign":
+        """A design that ships with the library."""
+        return cls(_native.preset_survey_design(name))
+
+    @property
+    def items(self) -> List[str]:
+        """Item codes, in design order."""
+        return self._inner.item_codes()
+
+    @property
+    def elements(self) -> List[str]:
+        """Element codes, in display order."""
+        return self._inner.element_codes()
+
+    def item_elements(self) -> Dict[str, str]:
+        """Item code to element code."""
+        return dict(zip(self._inner.item_codes(), self._inner.item_elements()))
+
+    def to_json(self) -> str:
+        """The design as JSON text."""
+        return self._inner.to_json()
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The design as a dict."""
+        return json.loads(self._inner.to_json())  # type: ignore[no-any-return]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SurveyDesign) and self._inner == other._inner
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<SurveyDesign: {len(self.items)} items in {len(self.elements)} elements>"
+
+
+def _as_design(design: Any) -> SurveyDesign:
+    if isinstance(design, SurveyDesign):
+        return design
+    if isinstance(design, _native.SurveyDesign):
+        return SurveyDesign(design)
+    if isinstance(design, (list, tuple)):
+        return SurveyDesign.from_items(design)
+    if isinstance(design, (dict, bytes, os.PathLike)) or isinstance(design, str):
+        return SurveyDesign.from_json(design)
+    raise InputError(f"a design is a SurveyDesign or a list of item columns, not {type(design).__name__}",
+                     "input_type", "design")
+
+
+def _float_column(values: Any, name: str) -> Any:
+    import numpy as np
+    import pandas as pd
+
+    s = values if isinstance(values, pd.Series) else pd.Series(values)
+    try:
+        return pd.to_numeric(s, errors="raise").to_numpy(dtype="float64", na_value=np.nan)
+    except (ValueError, TypeError) as e:
+        raise InputError(f"column {name}: answers must be numbers ({e})", "answer_out_of_scale", f"column {name}") from None
+
+
+def _factorize(values: Any) -> "tuple[Any, List[str]]":
+    import numpy as np
+    import pandas as pd
+
+    codes, uniques = pd.factorize(values if isinstance(values, pd.Series) else pd.Series(values), use_na_sentinel=True)
+    return np.ascontiguousarray(codes, dtype="int64"), [str(u) for u in uniques]
+
+
+class Aggregator:
+    """A mergeable, picklable SIPAS aggregation state: add chunks, merge partial states,
+    then :meth:`finish`."""
+
+    def __init__(self, design: Any, weighted: bool = False) -> None:
+        self._design = _as_design(design)
+        self._inner = _native.Aggregator(self._design._inner, weighted)
+        self._rows = 0
+
+    @classmethod
+    def _wrap(cls, inner: "_native.Aggregator") -> "Aggregator":
+        self = cls.__new__(cls)
+        self._inner = inner
+        self._design = SurveyDesign(inner.design())
+        self._rows = inner.respondent_count
+        return self
+
+    @property
+    def design(self) -> SurveyDesign:
+        """The design."""
+        return self._design
+
+    @property
+    def weighted(self) -> bool:
+        """Whether design weights are used."""
+        return self._inner.weighted
+
+    @property
+    def respondent_count(self) -> int:
+        """Respondents added so far."""
+        return self._inner.respondent_count
+
+    @property
+    def unit_count(self) -> int:
+        """Units seen so far."""
+        return self._inner.unit_count
+
+    def add(self, responses: Any, unit: str = "unit", group: Optional[str] = None,
+            weight: Optional[str] = None) -> "Aggregator":
+        """Adds responses: a pandas or polars DataFrame (one row per respondent, one column per
+        item), a CSV path, or a list of dicts (flat rows, or ``{unit, group, weight, answers}``).
+        Returns self."""
+        if isinstance(responses, (str, os.PathLike)) and not str(responses).lstrip().startswith("["):
+            import pandas as pd
+
+            try:
+                responses = pd.read_csv(Path(responses))
+            except OSError as e:
+                raise InputError(f"{responses}: cannot read the responses: {e}", "io", str(responses)) from None
+        if isinstance(responses, str):
+            self._rows += self._inner.add_responses_json(responses)
+            return self
+        if isinstance(responses, (list, tuple)):
+            rows = list(responses)
+            if not rows:
+                return self
+            if all(isinstance(r, dict) and "answers" in r for r in rows):
+                self._rows += self._inner.add_responses_json(json.dumps(rows, default=_json_default))
+                return self
+            import pandas as pd
+
+            responses = pd.DataFrame(rows)
+        frame = _frame(responses)
+        if unit not in frame.columns:
+            raise InputError(f"no column {unit!r} (pass unit= to name the column of unit ids)", "missing_column",
+                             "header")
+        items = self._design.items
+        missing = [c for c in items if c not in frame.columns]
+        if missing:
+            raise InputError(f"header: column {missing[0]!r} not found", "missing_column", "header")
+        if weight is not None and weight not in frame.columns:
+            raise InputError(f"header: column {weight!r} not found", "missing_column", "header")
+        if group is not None and group not in frame.columns:
+            raise InputError(f"header: column {group!r} not found", "missing_column", "header")
+        unit_codes, unit_names = _factorize(frame[unit])
+        group_codes, group_names = _factorize(frame[group]) if group is not None else (None, [])
+        weights = _float_column(frame[weight], weight) if weight is not None else None
+        answers = [_float_column(frame[c], c) for c in items]
+        self._rows += self._inner.add_columns(unit_codes, unit_names, group_codes, group_names, weights, answers,
+                                              self._rows)
+        return self
+
+    def add_csv_stream(self, path: Union[str, "os.PathLike[str]"], unit: str = "unit", group: Optional[str] = None,
+                       weight: Optional[str] = None, delimiter: str = ",") -> "Aggregator":
+        """Streams a CSV file of any size through the core's CSV reader (memory does not grow
+        with the file; answers must be integer codes). Returns self."""
+        self._rows += self._inner.add_csv_path(str(Path(path)), unit, group, weight, delimiter)
+        return self
+
+    def merge(self, other: "Aggregator") -> "Aggregator":
+        """Merges another state of the same design and options into this one; returns self."""
+        self._inner.merge(other._inner)
+        self._rows = self._inner.respondent_count
+        return self
+
+    def finish(self, ci: Optional[str] = "wilson", level: float = 0.95) -> "SipasResult":
+        """The result, with intervals by ``ci`` (None: no intervals) at ``level``."""
+        return SipasResult(self._inner.finish(ci or "wilson", level), with_ci=ci is not None,
+                           design=self._design)
+
+    def to_state_json(self) -> str:
+        """The state as JSON text (exact counts and sums)."""
+        return self._inner.to_state_json()
+
+    @classmethod
+    def from_state_json(cls, text: str) -> "Aggregator":
+        """A state read from :meth:`to_state_json`."""
+        return cls._wrap(_native.Aggregator.from_state_json(text))
+
+    def __reduce__(self) -> Any:
+        return (Aggregator.from_state_json, (self.to_state_json(),))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Aggregator) and self._inner == other._inner
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<Aggregator: {self.respondent_count} respondents in {self.unit_count} units>"
+
+
+def _frame(data: Any) -> Any:
+    import pandas as pd
+
+    if isinstance(data, pd.DataFrame):
+        return data
+    mod = type(data).__module__
+    if mod.startswith("polars"):
+        return pd.DataFrame({c: data[c].to_numpy() for c in data.columns})
+    cols = columns_of(data)
+    if cols is not None:
+        return pd.DataFrame(cols)
+    if isinstance(data, dict):
+        return pd.DataFrame(data)
+    raise InputError(f"responses are a DataFrame, a CSV path or a list of dicts, not {type(data).__name__}",
+                     "input_type", "responses")
+
+
+def _json_default(o: Any) -> Any:
+    if isinstance(o, decimal.Decimal):
+        return format(o, "f")
+    if hasattr(o, "item"):
+        return o.item()
+    raise TypeError(f"{type(o).__name__} is not JSON serializable")
+
+
+def _numbers(values: Sequence[Optional[str]], exact: bool) -> List[Any]:
+    if exact:
+        return [None if v is None else decimal.Decimal(v) for v in values]
+    return [float("nan") if v is None else float(v) for v in values]
+
+
+class SipasResult:
+    """SIPAS results: per unit and item, per unit and element, per unit overall."""
+
+    def __init__(self, inner: "_native.SipasResult", with_ci: bool = True,
+                 design: Optional[SurveyDesign] = None) -> None:
+        self._inner = inner
+        self._with_ci = with_ci
+        self._design = design
+
+    @property
+    def ci(self) -> Optional[str]:
+        """The interval method (None when intervals were not asked for)."""
+        return self._inner.ci.replace("_", "-") if self._with_ci else None
+
+    @property
+    def level(self) -> float:
+        """The confidence level."""
+        return self._inner.level
+
+    def items(self, exact: bool = False) -> Any:
+        """One row per unit and item: unit, item, n, n_missing, satisfied, share, se, ci_low,
+        ci_high, mean, n_eff, n_not_applicable, weighted_n. Shares are in [0, 1]."""
+        import pandas as pd
+
+        t = self._inner.items_table()
+        cols: Dict[str, Any] = {"unit": t["unit"], "item": t["item"]}
+        for c in ("n", "n_missing", "satisfied"):
+            cols[c] = pd.array(t[c], dtype="int64")
+        cols["share"] = _numbers(t["share"], exact)
+        for c in ("se", "ci_low", "ci_high"):
+            cols[c] = [float("nan") if v is None or not self._with_ci else v for v in t[c]]
+        cols["mean"] = _numbers(t["mean"], exact)
+        cols["n_eff"] = [float("nan") if v is None else v for v in t["n_eff"]]
+        cols["n_not_applicable"] = pd.array(t["n_not_applicable"], dtype="int64")
+        cols["weighted_n"] = _numbers(t["weighted_n"], exact)
+        df = pd.DataFrame(cols)
+        if not self._with_ci:
+            df = df.drop(columns=["ci_low", "ci_high"])
+        return df
+
+    def elements(self, exact: bool = False) -> Any:
+        """One row per unit and element: unit, element, index (percent)."""
+        import pandas as pd
+
+        t = self._inner.elements_table()
+        return pd.DataFrame({"unit": t["unit"], "element": t["element"], "index": _numbers(t["index"], exact)})
+
+    def overall(self, exact: bool = False) -> Any:
+        """One row per unit: unit, index (percent), rank, group, group_rank."""
+        import pandas as pd
+
+        t = self._inner.overall_table()
+        return pd.DataFrame({
+            "unit": t["unit"],
+            "index": _numbers(t["index"], exact),
+            "rank": pd.array(t["rank"], dtype="Int64"),
+            "group": t["group"],
+            "group_rank": pd.array(t["group_rank"], dtype="Int64"),
+        })
+
+    def to_json(self) -> str:
+        """The result as JSON text: ``{items, elements, overall, all, groups}``."""
+        return self._inner.to_json()
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The result as a dict (decimals as strings)."""
+        return json.loads(self._inner.to_json())  # type: ignore[no-any-return]
+
+    def element_intervals(self) -> Any:
+        """Per unit and element: the index with the lowest and highest interval bound of its
+        items (percent), for charts."""
+        items = self.items()
+        el = self.elements()
+        if self._design is None or "ci_low" not in items:
+            return el
+        of = self._design.item_elements()
+        items = items.assign(element=items["item"].map(of))
+        bounds = items.groupby(["unit", "element"], sort=False).agg(ci_low=("ci_low", "min"), ci_high=("ci_high", "max"))
+        out = el.merge(bounds.reset_index(), on=["unit", "element"], how="left")
+        out["ci_low"] = out["ci_low"] * 100.0
+        out["ci_high"] = out["ci_high"] * 100.0
+        return out
+
+    def _repr_html_(self) -> str:
+        df = self.overall().sort_values("rank", na_position="last")
+        df["index"] = [f"{v:.2f}" if v == v else "" for v in df["index"]]
+        return table_html(df, caption=f"SIPAS overall index (intervals: {self.ci}, level {self.level})")
+
+    def __repr__(self) -> str:
+        return f"<SipasResult: {len(self.overall())} units>\n{self.overall().to_string(index=False)}"
+
+    def plot(self, unit: Optional[str] = None, ax: Any = None, **kwargs: Any) -> Any:
+        """Elements' indices with interval bars (the range of the items' intervals); needs
+        matplotlib (``pip install par-index[plot]``)."""
+        from ._plot import elements_chart
+
+        return elements_chart(self.element_intervals(), ax=ax, unit=unit, **kwargs)
+
+
+def sipas(
+    responses: Any,
+    design: Any,
+    unit: str = "unit",
+    weight: Optional[str] = None,
+    ci: Optional[str] = "wilson",
+    level: float = 0.95,
+    group: Optional[str] = None,
+) -> SipasResult:
+    """Aggregates survey responses into SIPAS indices.
+
+    ``responses``: a pandas or polars DataFrame (one row per respondent, a unit column and one
+    column per item; integer, nullable integer or float; NaN/None/NA = no answer), a CSV path,
+    or a list of dicts. ``design``: a :class:`SurveyDesign` or a list of item columns.
+    ``weight`` names a column of design weights; ``ci`` is one of :data:`CI_METHODS` or None."""
+    agg = Aggregator(design, weighted=weight is not None)
+    agg.add(responses, unit=unit, group=group, weight=weight)
+    return agg.finish(ci=ci, level=level)
+
+
+def proportion_ci(successes: float, n: float, method: str = "wilson", level: float = 0.95) -> "tuple[float, float]":
+    """A confidence interval ``(low, high)`` for the share ``successes / n``."""
+    return _native.proportion_ci(successes, n, method, level)

@@ -1,0 +1,617 @@
+//! SIPAS survey aggregation: newtypes over the core's design, aggregation state and result.
+//! DataFrame columns arrive as buffers (no Python object per row); tables leave as dicts of
+//! columns, decimals as text.
+
+use crate::errors::{compute, input_error, to_py_err};
+use par_index::survey::columns::ResponseColumns;
+use par_index::survey::{
+    proportion_ci, AggregateOptions, Aggregator, CiMethod, CiOptions, CsvOptions, Response,
+    SipasResult, SurveyDesign, SurveyError,
+};
+use par_index::{Decimal, Error};
+use pyo3::buffer::PyBuffer;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use std::sync::{Arc, Mutex};
+
+fn dec(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+fn survey(e: SurveyError) -> Error {
+    Error::from(e)
+}
+
+/// A survey design: items in elements, answer scale, satisfied levels, index rules.
+#[pyclass(name = "SurveyDesign", module = "par_index._native", frozen)]
+pub struct PySurveyDesign {
+    inner: Arc<SurveyDesign>,
+}
+
+#[pymethods]
+impl PySurveyDesign {
+    /// Reads and validates a design from JSON text.
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: String) -> PyResult<Self> {
+        let d = compute(py, move || SurveyDesign::from_json(&text).map_err(survey))?;
+        Ok(PySurveyDesign { inner: Arc::new(d) })
+    }
+
+    /// A design of plain items: each item its own element, scale 1-5, satisfied 4 and 5.
+    #[staticmethod]
+    fn from_item_codes(py: Python<'_>, codes: Vec<String>) -> PyResult<Self> {
+        let d = compute(py, move || {
+            SurveyDesign::from_item_codes(&codes).map_err(survey)
+        })?;
+        Ok(PySurveyDesign { inner: Arc::new(d) })
+    }
+
+    /// The design as JSON.
+    fn to_json(&self) -> String {
+        serde_json::to_string_pretty(&*self.inner).unwrap_or_else(|_| "{}".to_owned())
+    }
+
+    /// Item codes, in design order.
+    fn item_codes(&self) -> Vec<String> {
+        self.inner.items.iter().map(|i| i.code.clone()).collect()
+    }
+
+    /// The element of each item, in design order.
+    fn item_elements(&self) -> Vec<String> {
+        self.inner.items.iter().map(|i| i.element.clone()).collect()
+    }
+
+    /// Element codes, in display order.
+    fn element_codes(&self) -> Vec<String> {
+        self.inner.elements.iter().map(|e| e.code.clone()).collect()
+    }
+
+    fn __eq__(&self, other: &PySurveyDesign) -> bool {
+        self.inner == other.inner
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<SurveyDesign: {} items in {} elements>",
+            self.inner.items.len(),
+            self.inner.elements.len()
+        )
+    }
+}
+
+/// A mergeable aggregation state.
+#[pyclass(name = "Aggregator", module = "par_index._native", frozen)]
+pub struct PyAggregator {
+    inner: Mutex<Aggregator>,
+}
+
+fn f64_column(py: Python<'_>, obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<f64>> {
+    let buf = PyBuffer::<f64>::get(obj).map_err(|e| {
+        input_error(
+            py,
+            "invalid_input",
+            name,
+            format!("a float64 array is required: {e}"),
+        )
+    })?;
+    buf.to_vec(py)
+}
+
+fn i64_column(py: Python<'_>, obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<i64>> {
+    let buf = PyBuffer::<i64>::get(obj).map_err(|e| {
+        input_error(
+            py,
+            "invalid_input",
+            name,
+            format!("an int64 array is required: {e}"),
+        )
+    })?;
+    buf.to_vec(py)
+}
+
+impl PyAggregator {
+    fn with<T>(
+        &self,
+        py: Python<'_>,
+        f: impl FnOnce(&mut Aggregator) -> Result<T, Error> + Send,
+    ) -> PyResult<T>
+    where
+        T: Send,
+    {
+        compute(py, || {
+            let mut guard = self
+                .inner
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            f(&mut guard)
+        })
+    }
+}
+
+#[pymethods]
+impl PyAggregator {
+    /// An empty state for a design; `weighted` uses each response's design weight.
+    #[new]
+    #[pyo3(signature = (design, weighted = false))]
+    fn new(py: Python<'_>, design: &PySurveyDesign, weighted: bool) -> PyResult<Self> {
+        let d = Arc::clone(&design.inner);
+        let agg = compute(py, move || {
+            Aggregator::new(&d, AggregateOptions { weighted }).map_err(survey)
+        })?;
+        Ok(PyAggregator {
+            inner: Mutex::new(agg),
+        })
+    }
+
+    /// Adds rows given column-wise: unit codes (int64, -1 for none) into `unit_names`, optional
+    /// group codes into `group_names`, optional float64 weights, one float64 column per item
+    /// (NaN = no answer). Returns the number of rows added.
+    #[pyo3(signature = (units, unit_names, groups, group_names, weights, answers, first_row = 0))]
+    #[allow(clippy::too_many_arguments)]
+    fn add_columns(
+        &self,
+        py: Python<'_>,
+        units: &Bound<'_, PyAny>,
+        unit_names: Vec<String>,
+        groups: Option<&Bound<'_, PyAny>>,
+        group_names: Vec<String>,
+        weights: Option<&Bound<'_, PyAny>>,
+        answers: Vec<Bound<'_, PyAny>>,
+        first_row: u64,
+    ) -> PyResult<u64> {
+        let units = i64_column(py, units, "unit")?;
+        let groups = groups.map(|g| i64_column(py, g, "group")).transpose()?;
+        let weights = weights.map(|w| f64_column(py, w, "weight")).transpose()?;
+        let answers = answers
+            .iter()
+            .map(|a| f64_column(py, a, "answers"))
+            .collect::<PyResult<Vec<_>>>()?;
+        self.with(py, move |agg| {
+            let cols: Vec<&[f64]> = answers.iter().map(Vec::as_slice).collect();
+            agg.add_columns(&ResponseColumns {
+                units: &units,
+                unit_names: &unit_names,
+                groups: groups.as_deref(),
+                group_names: &group_names,
+                weights: weights.as_deref(),
+                answers: &cols,
+                first_row,
+            })
+            .map_err(survey)
+        })
+    }
+
+    /// Adds responses given as a JSON array of `{unit, group?, weight?, answers: {item: code}}`.
+    fn add_responses_json(&self, py: Python<'_>, text: String) -> PyResult<u64> {
+        self.with(py, move |agg| {
+            let rows: Vec<serde_json::Value> = serde_json::from_str(&text).map_err(|e| {
+                survey(SurveyError::Json {
+                    path: "responses".to_owned(),
+                    message: e.to_string(),
+                })
+            })?;
+            let added = rows.len() as u64;
+            for (k, row) in rows.into_iter().enumerate() {
+                let r: Response = serde_json::from_value(row).map_err(|e| {
+                    survey(SurveyError::Json {
+                        path: format!("responses[{k}]"),
+                        message: e.to_string(),
+                    })
+                })?;
+                agg.add(&r).map_err(|e| survey(prefix(e, k)))?;
+            }
+            Ok(added)
+        })
+    }
+
+    /// Adds the rows of a CSV file (item columns named by item code). Strict: the first
+    /// rejected row raises.
+    #[pyo3(signature = (path, unit_column = "unit", group_column = None, weight_column = None, delimiter = ','))]
+    fn add_csv_path(
+        &self,
+        py: Python<'_>,
+        path: std::path::PathBuf,
+        unit_column: &str,
+        group_column: Option<String>,
+        weight_column: Option<String>,
+        delimiter: char,
+    ) -> PyResult<u64> {
+        let delimiter = u8::try_from(delimiter).map_err(|_| {
+            input_error(
+                py,
+                "bad_option",
+                "delimiter",
+                "the delimiter must be one ASCII character".to_owned(),
+            )
+        })?;
+        let options = CsvOptions {
+            unit_column: unit_column.to_owned(),
+            group_column,
+            weight_column,
+            delimiter,
+        };
+        self.with(py, move |agg| {
+            let file = std::fs::File::open(&path).map_err(|e| {
+                survey(SurveyError::Csv {
+                    path: path.display().to_string(),
+                    message: e.to_string(),
+                })
+            })?;
+            let report = agg
+                .add_csv(std::io::BufReader::new(file), &options)
+                .map_err(survey)?;
+            if let Some(r) = report.rejections.first() {
+                return Err(survey(r.to_error()));
+            }
+            Ok(report.rows_used)
+        })
+    }
+
+    /// Merges another state (of the same design and options) into this one.
+    fn merge(&self, py: Python<'_>, other: &PyAggregator) -> PyResult<()> {
+        if std::ptr::eq(self, other) {
+            return Err(input_error(
+                py,
+                "design_mismatch",
+                "merge",
+                "a state cannot be merged into itself".to_owned(),
+            ));
+        }
+        let theirs = other
+            .inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        self.with(py, move |agg| agg.merge(theirs).map_err(survey))
+    }
+
+    /// Computes the result with intervals by `ci` (a method name) at `level`.
+    #[pyo3(signature = (ci = "wilson", level = 0.95))]
+    fn finish(&self, py: Python<'_>, ci: &str, level: f64) -> PyResult<PySipasResult> {
+        let method: CiMethod = ci
+            .replace('-', "_")
+            .parse()
+            .map_err(|e| to_py_err(py, survey(e)))?;
+        let result = self.with(py, move |agg| {
+            agg.finish(&CiOptions { method, level }).map_err(survey)
+        })?;
+        Ok(PySipasResult {
+            inner: Arc::new(result),
+        })
+    }
+
+    /// The state as JSON (for pickling and moving between processes).
+    fn to_state_json(&self) -> String {
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .to_state_json()
+    }
+
+    /// Reads a state written by `to_state_json`.
+    #[staticmethod]
+    fn from_state_json(py: Python<'_>, text: String) -> PyResult<Self> {
+        let agg = compute(py, move || {
+            Aggregator::from_state_json(&text).map_err(survey)
+        })?;
+        Ok(PyAggregator {
+            inner: Mutex::new(agg),
+        })
+    }
+
+    /// The design aggregated over.
+    fn design(&self) -> PySurveyDesign {
+        let d = self
+            .inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .design()
+            .clone();
+        PySurveyDesign { inner: Arc::new(d) }
+    }
+
+    /// Whether weights are used.
+    #[getter]
+    fn weighted(&self) -> bool {
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .options()
+            .weighted
+    }
+
+    /// Number of respondents added.
+    #[getter]
+    fn respondent_count(&self) -> u64 {
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .respondent_count()
+    }
+
+    /// Number of units seen.
+    #[getter]
+    fn unit_count(&self) -> usize {
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .unit_count()
+    }
+
+    fn __eq__(&self, other: &PyAggregator) -> bool {
+        if std::ptr::eq(self, other) {
+            return true;
+        }
+        let a = self
+            .inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        let b = other
+            .inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        a == *b
+    }
+}
+
+fn prefix(e: SurveyError, k: usize) -> SurveyError {
+    let at = |p: String| {
+        if p.is_empty() {
+            format!("responses[{k}]")
+        } else {
+            format!("responses[{k}].{p}")
+        }
+    };
+    match e {
+        SurveyError::UnknownItem { path, code } => SurveyError::UnknownItem {
+            path: at(path),
+            code,
+        },
+        SurveyError::AnswerOutOfScale { path, value } => SurveyError::AnswerOutOfScale {
+            path: at(path),
+            value,
+        },
+        SurveyError::BadWeight { path, value } => SurveyError::BadWeight {
+            path: at(path),
+            value,
+        },
+        SurveyError::MissingUnit { path } => SurveyError::MissingUnit { path: at(path) },
+        SurveyError::GroupConflict {
+            path,
+            unit,
+            first,
+            second,
+        } => SurveyError::GroupConflict {
+            path: at(path),
+            unit,
+            first,
+            second,
+        },
+        SurveyError::Overflow { path } => SurveyError::Overflow { path: at(path) },
+        other => other,
+    }
+}
+
+/// The result of a SIPAS aggregation.
+#[pyclass(name = "SipasResult", module = "par_index._native", frozen)]
+pub struct PySipasResult {
+    inner: Arc<SipasResult>,
+}
+
+fn set<'py, T: IntoPyObject<'py>>(d: &Bound<'py, PyDict>, key: &str, value: T) -> PyResult<()> {
+    d.set_item(key, value)
+}
+
+#[pymethods]
+impl PySipasResult {
+    /// The interval method used.
+    #[getter]
+    fn ci(&self) -> &'static str {
+        self.inner.ci.method.as_str()
+    }
+
+    /// The confidence level used.
+    #[getter]
+    fn level(&self) -> f64 {
+        self.inner.ci.level
+    }
+
+    /// Whether weights were used.
+    #[getter]
+    fn weighted(&self) -> bool {
+        self.inner.weighted
+    }
+
+    /// One row per unit and item (decimals as text).
+    fn items_table<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let rows = self.inner.item_rows();
+        let d = PyDict::new(py);
+        set(
+            &d,
+            "unit",
+            rows.iter().map(|r| r.unit.clone()).collect::<Vec<_>>(),
+        )?;
+        set(
+            &d,
+            "item",
+            rows.iter().map(|r| r.item.clone()).collect::<Vec<_>>(),
+        )?;
+        set(&d, "n", rows.iter().map(|r| r.n).collect::<Vec<_>>())?;
+        set(
+            &d,
+            "n_missing",
+            rows.iter().map(|r| r.n_missing).collect::<Vec<_>>(),
+        )?;
+        set(
+            &d,
+            "n_not_applicable",
+            rows.iter().map(|r| r.n_not_applicable).collect::<Vec<_>>(),
+        )?;
+        set(
+            &d,
+            "satisfied",
+            rows.iter().map(|r| r.satisfied).collect::<Vec<_>>(),
+        )?;
+        set(
+            &d,
+            "share",
+            rows.iter().map(|r| r.share.map(dec)).collect::<Vec<_>>(),
+        )?;
+        set(&d, "se", rows.iter().map(|r| r.se).collect::<Vec<_>>())?;
+        set(
+            &d,
+            "ci_low",
+            rows.iter().map(|r| r.ci_low).collect::<Vec<_>>(),
+        )?;
+        set(
+            &d,
+            "ci_high",
+            rows.iter().map(|r| r.ci_high).collect::<Vec<_>>(),
+        )?;
+        set(
+            &d,
+            "mean",
+            rows.iter().map(|r| r.mean.map(dec)).collect::<Vec<_>>(),
+        )?;
+        set(
+            &d,
+            "n_eff",
+            rows.iter().map(|r| r.n_eff).collect::<Vec<_>>(),
+        )?;
+        set(
+            &d,
+            "weighted_n",
+            rows.iter().map(|r| dec(r.weighted_n)).collect::<Vec<_>>(),
+        )?;
+        Ok(d)
+    }
+
+    /// One row per unit and element (decimals as text).
+    fn elements_table<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let rows = self.inner.element_rows();
+        let d = PyDict::new(py);
+        set(
+            &d,
+            "unit",
+            rows.iter().map(|r| r.unit.clone()).collect::<Vec<_>>(),
+        )?;
+        set(
+            &d,
+            "element",
+            rows.iter().map(|r| r.element.clone()).collect::<Vec<_>>(),
+        )?;
+        set(
+            &d,
+            "index",
+            rows.iter().map(|r| r.index.map(dec)).collect::<Vec<_>>(),
+        )?;
+        Ok(d)
+    }
+
+    /// One row per unit (decimals as text).
+    fn overall_table<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let rows = self.inner.overall_rows();
+        let d = PyDict::new(py);
+        set(
+            &d,
+            "unit",
+            rows.iter().map(|r| r.unit.clone()).collect::<Vec<_>>(),
+        )?;
+        set(
+            &d,
+            "group",
+            rows.iter().map(|r| r.group.clone()).collect::<Vec<_>>(),
+        )?;
+        set(
+            &d,
+            "index",
+            rows.iter().map(|r| r.index.map(dec)).collect::<Vec<_>>(),
+        )?;
+        set(&d, "rank", rows.iter().map(|r| r.rank).collect::<Vec<_>>())?;
+        set(
+            &d,
+            "group_rank",
+            rows.iter().map(|r| r.group_rank).collect::<Vec<_>>(),
+        )?;
+        Ok(d)
+    }
+
+    /// The whole result as JSON: `{items, elements, overall, all, groups}` (decimals as text).
+    fn to_json(&self, py: Python<'_>) -> PyResult<String> {
+        let r = &*self.inner;
+        let value = serde_json::json!({
+            "items": r.item_rows(),
+            "elements": r.element_rows(),
+            "overall": r.overall_rows(),
+            "all": r.all,
+            "groups": r.groups,
+        });
+        serde_json::to_string_pretty(&value)
+            .map_err(|e| input_error(py, "json", "result", e.to_string()))
+    }
+}
+
+/// A confidence interval for a share `successes / n`: `(low, high)`.
+#[pyfunction]
+#[pyo3(signature = (successes, n, method = "wilson", level = 0.95))]
+#[pyo3(name = "proportion_ci")]
+pub fn py_proportion_ci(
+    py: Python<'_>,
+    successes: f64,
+    n: f64,
+    method: &str,
+    level: f64,
+) -> PyResult<(f64, f64)> {
+    let method: CiMethod = method.replace('-', "_").parse().map_err(|e| match e {
+        SurveyError::BadOption { message, .. } => to_py_err(
+            py,
+            survey(SurveyError::BadOption {
+                path: "method".to_owned(),
+                message,
+            }),
+        ),
+        other => to_py_err(py, survey(other)),
+    })?;
+    let ci = compute(py, move || {
+        proportion_ci(successes, n, method, level).map_err(survey)
+    })?;
+    Ok((ci.low, ci.high))
+}
+
+/// Survey designs that ship with the library (the core has no survey-design presets yet; this
+/// table moves to `par_index::presets` when it does).
+const DESIGNS: &[(&str, &str)] = &[
+    (
+        "sipas-national-2022",
+        include_str!("../../core/data/survey-designs/sipas-national-2022.json"),
+    ),
+    (
+        "sipas-2640-five-elements",
+        include_str!("../../core/data/survey-designs/sipas-2640-five-elements.json"),
+    ),
+];
+
+/// Names of the survey designs that ship with the library.
+#[pyfunction]
+pub fn preset_survey_design_names() -> Vec<&'static str> {
+    DESIGNS.iter().map(|(n, _)| *n).collect()
+}
+
+/// A survey design that ships with the library.
+#[pyfunction]
+pub fn preset_survey_design(py: Python<'_>, name: String) -> PyResult<PySurveyDesign> {
+    let d = compute(py, move || match DESIGNS.iter().find(|(n, _)| *n == name) {
+        Some((_, text)) => SurveyDesign::from_json(text).map_err(survey),
+        None => Err(Error::from(par_index::InputError::UnknownPreset {
+            path: "survey_design".to_owned(),
+            name,
+            known: DESIGNS
+                .iter()
+                .map(|(n, _)| *n)
+                .collect::<Vec<_>>()
+                .join(", "),
+        })),
+    })?;
+    Ok(PySurveyDesign { inner: Arc::new(d) })
+}
