@@ -579,39 +579,15 @@ pub fn py_proportion_ci(
     Ok((ci.low, ci.high))
 }
 
-/// Survey designs that ship with the library (the core has no survey-design presets yet; this
-/// table moves to `par_index::presets` when it does).
-const DESIGNS: &[(&str, &str)] = &[
-    (
-        "sipas-national-2022",
-        include_str!("../../core/data/survey-designs/sipas-national-2022.json"),
-    ),
-    (
-        "sipas-2640-five-elements",
-        include_str!("../../core/data/survey-designs/sipas-2640-five-elements.json"),
-    ),
-];
-
 /// Names of the survey designs that ship with the library.
 #[pyfunction]
 pub fn preset_survey_design_names() -> Vec<&'static str> {
-    DESIGNS.iter().map(|(n, _)| *n).collect()
+    par_index::presets::survey_design_names()
 }
 
 /// A survey design that ships with the library.
 #[pyfunction]
 pub fn preset_survey_design(py: Python<'_>, name: String) -> PyResult<PySurveyDesign> {
-    let d = compute(py, move || match DESIGNS.iter().find(|(n, _)| *n == name) {
-        Some((_, text)) => SurveyDesign::from_json(text).map_err(survey),
-        None => Err(Error::from(par_index::InputError::UnknownPreset {
-            path: "survey_design".to_owned(),
-            name,
-            known: DESIGNS
-                .iter()
-                .map(|(n, _)| *n)
-                .collect::<Vec<_>>()
-                .join(", "),
-        })),
-    })?;
+    let d = compute(py, move || par_index::presets::survey_design(&name))?;
     Ok(PySurveyDesign { inner: Arc::new(d) })
 }

@@ -226,7 +226,7 @@ test("SIPAS over rows: weights, designs, response objects", () => {
   throwsPar(() => sipas([{ q1: 5 }], design), "invalid_input", "responses[0].unit");
   throwsPar(() => sipas([], design, { ci: "bogus" }), "bad_option");
   throwsPar(() => sipas([], design, { level: 2 }), "bad_option", "level");
-  throwsPar(() => SurveyDesign.fromJson("{}"), "json");
+  throwsPar(() => SurveyDesign.fromJson("{}"), "survey_json");
   throwsPar(() => SurveyDesign.fromObject({ format: 1, elements: [{ code: "e" }], items: [{ code: "q", element: "nope" }] }), "unknown_element");
   throwsPar(() => sipas(42, design), "invalid_input", "responses");
 });

@@ -17,6 +17,29 @@ const TIER_SCHEMES: &[(&str, &str)] = &[
     ("dong-thap-2023", include_str!("../data/tiers/dong-thap-2023.json")),
 ];
 
+const SURVEY_DESIGNS: &[(&str, &str)] = &[
+    ("sipas-national-2022", include_str!("../data/survey-designs/sipas-national-2022.json")),
+    ("sipas-2640-five-elements", include_str!("../data/survey-designs/sipas-2640-five-elements.json")),
+];
+
+/// The names of the shipped survey designs.
+pub fn survey_design_names() -> Vec<&'static str> {
+    SURVEY_DESIGNS.iter().map(|(n, _)| *n).collect()
+}
+
+/// A shipped survey design by name (validated): `sipas-national-2022` (the 33-item layout of the
+/// 2022+ national questionnaire) or `sipas-2640-five-elements` (the five elements of
+/// QĐ 2640/QĐ-BNV). Each file's `notes` say what is sourced and what is not.
+///
+/// ```
+/// let d = par_index::presets::survey_design("sipas-national-2022").unwrap();
+/// assert_eq!(d.items.len(), 33);
+/// ```
+pub fn survey_design(name: &str) -> Result<crate::survey::SurveyDesign> {
+    let text = SURVEY_DESIGNS.iter().find(|(n, _)| *n == name).map(|(_, t)| *t).ok_or_else(|| unknown("survey_design", name, SURVEY_DESIGNS))?;
+    Ok(crate::survey::SurveyDesign::from_json(text)?)
+}
+
 /// The published 2023 ministry table (see `data/assessments/SOURCE.md`).
 pub const PAR2023_MINISTRIES_CSV: &str = include_str!("../data/assessments/par2023-ministries.csv");
 

@@ -132,12 +132,12 @@ fn design_error_paths() {
         ),
         (
             r#"{"elements": [{"code": "e"}], "items": [{"code": "q", "element": "e"}], "colour": "red"}"#,
-            "json",
+            "survey_json",
             "",
         ),
         (
             r#"{"elements": [{"code": "e"}], "items": [{"code": "q", "element": "e"}], "overall_rule": "median"}"#,
-            "json",
+            "survey_json",
             "",
         ),
     ];
@@ -201,7 +201,7 @@ fn aggregation_error_paths_leave_state_unchanged() {
     let e = weighted
         .add_row("a", None, Some(Decimal::MAX), &[None, None])
         .unwrap_err();
-    assert_eq!((e.code(), e.path().as_str()), ("overflow", "weight"));
+    assert_eq!((e.code(), e.path().as_str()), ("decimal_overflow", "weight"));
     assert_eq!(weighted.unit_count(), 0);
     let e = agg
         .finish(&CiOptions {
@@ -229,13 +229,13 @@ fn decimal_overflow_in_sums_is_an_error() {
         agg.add_row("a", None, Some(big), &[Some(5)]).unwrap();
     }
     let e = agg.add_row("a", None, Some(big), &[Some(5)]).unwrap_err();
-    assert_eq!((e.code(), e.path().as_str()), ("overflow", "weight"));
+    assert_eq!((e.code(), e.path().as_str()), ("decimal_overflow", "weight"));
     let mut other = Aggregator::new(&design, AggregateOptions { weighted: true }).unwrap();
     for _ in 0..7 {
         other.add_row("a", None, Some(big), &[Some(5)]).unwrap();
     }
     let snapshot = agg.clone();
-    assert_eq!(agg.merge(other).unwrap_err().code(), "overflow");
+    assert_eq!(agg.merge(other).unwrap_err().code(), "decimal_overflow");
     assert_eq!(agg, snapshot);
 }
 
@@ -386,7 +386,7 @@ fn csv_reports_every_rejected_row() {
                 3,B,dept, 3 ,,40\n\
                 4,,dept,4,4,22\n\
                 5,B,district,4,4,1\n\
-                6,C,dept,4.0,4,1\n\
+                6,C,dept,4.5,4,1\n\
                 7,C,dept,4,4\n\
                 8,C,dept,-1,1,3\n";
     let mut opts = CsvOptions::new("unit");
@@ -479,7 +479,7 @@ fn csv_and_json_readers_agree() {
     opts.weight_column = Some("weight".into());
     let (from_csv, _) = aggregate_csv(csv.as_bytes(), &design, &opts).unwrap();
     assert_eq!(from_json, from_csv);
-    assert_eq!(responses_from_json("{").unwrap_err().code(), "json");
+    assert_eq!(responses_from_json("{").unwrap_err().code(), "survey_json");
 }
 
 #[test]
@@ -565,4 +565,16 @@ fn domain_check_values() {
         let e = proportion_ci(1.0, 1.0, m, 0.95);
         assert_eq!(e.is_err(), m.is_design_based(), "{m}");
     }
+}
+
+#[test]
+fn whole_number_floats_are_answers_and_fractions_are_not() {
+    use par_index::survey::{aggregate_csv, CiOptions, CsvOptions, SurveyDesign};
+    let design = SurveyDesign::from_item_codes(&["q1"]).unwrap();
+    let csv = "unit,q1\na,4.0\na,5.00\na,\na,3.5\n";
+    let (agg, report) = aggregate_csv(csv.as_bytes(), &design, &CsvOptions::new("unit")).unwrap();
+    assert_eq!((report.rows_read, report.rows_used, report.rows_rejected), (4, 3, 1));
+    assert_eq!(report.rejections[0].line, 5);
+    let r = agg.finish(&CiOptions::default()).unwrap();
+    assert_eq!(r.units[0].items[0].satisfied, 2);
 }

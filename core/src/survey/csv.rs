@@ -124,6 +124,12 @@ fn trim(b: &[u8]) -> &[u8] {
 /// Parses an optionally signed decimal integer; `None` when it is not one.
 #[inline]
 fn parse_int(b: &[u8]) -> Option<i64> {
+    // A whole number written as a float ("4.0", as pandas writes an integer column with
+    // blanks) is that whole number; any other fraction is not an answer code.
+    let b = match b.iter().position(|&c| c == b'.') {
+        Some(dot) if b[dot + 1..].iter().all(|&c| c == b'0') => &b[..dot],
+        _ => b,
+    };
     let (neg, digits) = match b.first() {
         Some(b'-') => (true, &b[1..]),
         Some(b'+') => (false, &b[1..]),

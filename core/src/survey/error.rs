@@ -168,7 +168,7 @@ impl SurveyError {
     /// The stable snake_case code of this error, the same in every binding.
     pub fn code(&self) -> &'static str {
         match self {
-            SurveyError::Json { .. } => "json",
+            SurveyError::Json { .. } => "survey_json",
             SurveyError::UnsupportedFormat { .. } => "unsupported_format",
             SurveyError::DuplicateCode { .. } => "duplicate_code",
             SurveyError::UnknownElement { .. } => "unknown_element",
@@ -183,7 +183,7 @@ impl SurveyError {
             SurveyError::MissingColumn { .. } => "missing_column",
             SurveyError::Csv { .. } => "csv",
             SurveyError::CsvRow { .. } => "csv_row",
-            SurveyError::Overflow { .. } => "overflow",
+            SurveyError::Overflow { .. } => "decimal_overflow",
             SurveyError::DesignMismatch { .. } => "design_mismatch",
             SurveyError::BadOption { .. } => "bad_option",
             SurveyError::InvalidFigure { .. } => "invalid_figure",
