@@ -52,6 +52,16 @@ fn csv_error(path: String, message: impl Into<String>) -> InputError {
     InputError::Csv { path, message: message.into() }
 }
 
+/// Reads the next record; `Some("row N")` (its 1-based line) or `None` at the end.
+fn next_row<R: Read>(rdr: &mut csv::Reader<R>, record: &mut csv::StringRecord) -> Result<Option<String>, InputError> {
+    let line = rdr.position().line();
+    match rdr.read_record(record) {
+        Ok(false) => Ok(None),
+        Ok(true) => Ok(Some(format!("row {line}"))),
+        Err(e) => Err(csv_error(format!("row {line}"), e.to_string())),
+    }
+}
+
 impl Assessments {
     /// Reads assessments from CSV text or any reader.
     ///
@@ -97,14 +107,7 @@ impl Assessments {
             }) {
                 return Err(csv_error(format!("row 1, column {extra}"), "unknown column in long layout (list it in ignore_columns to skip it)").into());
             }
-            loop {
-                let line = rdr.position().line();
-                match rdr.read_record(&mut record) {
-                    Ok(false) => break,
-                    Ok(true) => {}
-                    Err(e) => return Err(csv_error(format!("row {line}"), e.to_string()).into()),
-                }
-                let row = format!("row {line}");
+            while let Some(row) = next_row(&mut rdr, &mut record)? {
                 let unit = record.get(unit_col).unwrap_or("").trim();
                 let group = group_col.and_then(|g| record.get(g)).map(str::trim);
                 b.unit(unit, group, &format!("{row}, column {}", options.unit_column))?;
@@ -120,14 +123,7 @@ impl Assessments {
             let value_cols: Vec<usize> = (0..names.len())
                 .filter(|i| ![Some(unit_col), group_col, label_vi, label_en].contains(&Some(*i)) && !ignored(&names[*i]))
                 .collect();
-            loop {
-                let line = rdr.position().line();
-                match rdr.read_record(&mut record) {
-                    Ok(false) => break,
-                    Ok(true) => {}
-                    Err(e) => return Err(csv_error(format!("row {line}"), e.to_string()).into()),
-                }
-                let row = format!("row {line}");
+            while let Some(row) = next_row(&mut rdr, &mut record)? {
                 let unit = record.get(unit_col).unwrap_or("").trim();
                 let group = group_col.and_then(|g| record.get(g)).map(str::trim);
                 b.unit(unit, group, &format!("{row}, column {}", options.unit_column))?;
