@@ -101,6 +101,34 @@ impl PyMethodology {
         to_json(py, &w)
     }
 
+    /// Re-scores a scorecard of this methodology with changed values (`changes` as JSON:
+    /// `[{unit, code, value}]`); returns the new scorecard and the movements as JSON.
+    fn what_if(
+        &self,
+        py: Python<'_>,
+        card: &PyScorecard,
+        changes: String,
+    ) -> PyResult<(PyScorecard, String)> {
+        let (m, card) = (Arc::clone(&self.inner), Arc::clone(&card.inner));
+        let w = compute(py, move || {
+            let changes: Vec<par_index::analysis::Change> = serde_json::from_str(&changes)
+                .map_err(|e| {
+                    Error::from(InputError::Json {
+                        path: "changes".into(),
+                        message: e.to_string(),
+                    })
+                })?;
+            par_index::Scorer::new(&m)?.what_if(&card, &changes)
+        })?;
+        let movements = to_json(py, &w.movements)?;
+        Ok((
+            PyScorecard {
+                inner: Arc::new(w.scorecard),
+            },
+            movements,
+        ))
+    }
+
     /// Monte Carlo uncertainty of a scorecard of this methodology (`spec` as JSON: weights,
     /// survey sampling, replications, seed); returns the report as JSON.
     fn uncertainty_json(
@@ -523,6 +551,21 @@ impl PyScorecard {
         let card = Arc::clone(&self.inner);
         let p = compute(py, move || card.profile(&unit))?;
         to_json(py, &p)
+    }
+
+    /// The leaves where one unit trails its group's mean most, worst first (at most `count`),
+    /// as JSON.
+    fn weaknesses_json(&self, py: Python<'_>, unit: String, count: usize) -> PyResult<String> {
+        let card = Arc::clone(&self.inner);
+        let p = compute(py, move || card.profile(&unit))?;
+        to_json(py, &p.trails_group_most(count))
+    }
+
+    /// The nodes where one unit is above its group's mean, best first, as JSON.
+    fn strengths_json(&self, py: Python<'_>, unit: String) -> PyResult<String> {
+        let card = Arc::clone(&self.inner);
+        let p = compute(py, move || card.profile(&unit))?;
+        to_json(py, &p.strengths())
     }
 
     /// What one unit needs for the next tier and the next rank, as JSON.

@@ -51,18 +51,18 @@ def run(operation: str, input: Dict[str, Any]) -> Any:
     if operation == "explain":
         return json.loads(_score(input).explain_json(input["unit"]))
     if operation == "profile":
-        return _score(input).profile(input["unit"])
+        return _score(input).profile(input["unit"]).to_dict()
     if operation == "gap":
-        return _score(input).gap(input["unit"])
+        return _score(input).gap(input["unit"]).to_dict()
     if operation == "what_if":
-        return _score(input).what_if(input["changes"])
+        return _score(input).what_if(input["changes"]).to_dict()
     if operation == "compare":
         now = _score(input)
         before = _score({"methodology": input["previous_methodology"], "assessments": input["previous_assessments"]})
-        return now.compare(before, input.get("mapping") or {})
+        return now.compare(before, input.get("mapping") or {}).to_dict()
     if operation == "uncertainty":
         spec = input["spec"]
-        return _score(input).uncertainty(spec if isinstance(spec, str) else dict(spec))
+        return _score(input).uncertainty(spec if isinstance(spec, str) else dict(spec)).to_dict()
     if operation == "validate":
         _methodology(input)
         return {"valid": True}

@@ -177,28 +177,3 @@ def test_empty_cells_mean_no_value() -> None:
     import numpy as np
 
     assert value_text(np.int64(3)) == "3" and value_text(np.float64(1.25)) == "1.25"
-
-
-def test_analysis(card: pi.Scorecard, m: pi.Methodology) -> None:
-    p = card.profile("Ministry of Health")
-    assert p["unit"] == "Ministry of Health" and p["nodes"]
-    g = card.gap("Ministry of Health")
-    assert g["unit"] == "Ministry of Health" and g["tier"] == "C"
-    w = card.what_if([{"unit": "Ministry of Health", "code": "appraisal", "value": 68.5}])
-    assert w["movements"] and "scorecard" in w
-    w2 = card.what_if(pd.DataFrame({"unit": ["Ministry of Health"], "code": ["survey"], "value": [31.5]}))
-    assert w2["movements"]
-    c = card.compare(card)
-    assert all(u["index_change"] in ("0", "0.00", "+0.00") or float(u["index_change"]) == 0 for u in c["units"])
-    with pytest.raises(pi.InputError):
-        pi.Scorecard(card._inner).what_if([])
-
-
-def test_uncertainty(card: pi.Scorecard) -> None:
-    spec = {"replications": 20, "weights": {"levels": [1], "distribution": {"type": "uniform", "relative": 0.1}}}
-    try:
-        report = card.uncertainty(spec)
-    except pi.ParIndexError as e:  # the spec format belongs to the core; only the mapping is checked here
-        assert e.code and e.kind in ("methodology", "input")
-        return
-    assert isinstance(report, dict) and report

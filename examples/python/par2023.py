@@ -3,6 +3,7 @@
 #
 # Scores the published 2023 table of the 17 ministries (QĐ 876/QĐ-BNV methodology) exactly,
 # shows the ranked table and a chart with the tier thresholds, explains one ministry's score,
+# finds its weaknesses, its gap to the next group and how certain the ranks are,
 # then aggregates a generated satisfaction survey (SIPAS) with confidence intervals.
 
 # %%
@@ -51,6 +52,32 @@ ax.figure.tight_layout()
 audit = card.explain("Ministry of Health")
 print(audit)
 audit.to_pandas()[["code", "points", "max_points", "percent", "how"]]
+
+# %% [markdown]
+# ## Where does the Ministry of Health lose points, and what would lift it?
+# Its profile against the other ministries (points lost, most first), the gap to group B, and
+# a what-if: with 31 survey points it would move from rank 15 to rank 6.
+
+# %%
+profile = card.profile("Ministry of Health")
+gap = card.gap("Ministry of Health")
+print("points to group B:", gap.next_tier["points_needed"], "| to overtake", gap.next_rank["unit"] + ":",
+      gap.next_rank["points_needed"])
+moves = card.what_if([{"unit": "Ministry of Health", "code": "survey", "value": 31}]).movements()
+print(moves[moves["unit"] == "Ministry of Health"].to_string(index=False))
+ax = profile.plot()
+ax.figure.tight_layout()
+profile
+
+# %% [markdown]
+# ## How certain are the ranks? Weights moved by up to 25 % (Monte Carlo, seeded)
+
+# %%
+uncertainty = card.uncertainty({"replications": 2000, "seed": 2023, "sensitivity": {},
+                                "weights": {"distribution": {"type": "uniform", "relative": 0.25}}})
+ax = uncertainty.plot()
+ax.figure.tight_layout()
+uncertainty.units()[["unit", "nominal_rank", "median_rank", "rank_p05", "rank_p95", "P(A)", "P(B)", "P(C)"]]
 
 # %% [markdown]
 # ## A generated SIPAS survey

@@ -10,8 +10,9 @@ exactly, with an audit trail. A thin layer over the Rust core ``par-index``.
 
 from __future__ import annotations
 
-from . import presets
+from . import analysis, presets
 from ._native import __version__
+from .analysis import Comparison, Gap, Profile, Uncertainty, WhatIf, signed
 from .errors import (
     DecimalOverflowError,
     InputError,
@@ -26,12 +27,19 @@ from .survey import CI_METHODS, Aggregator, SipasResult, SurveyDesign, proportio
 __all__ = [
     "__version__",
     "presets",
+    "analysis",
     "Methodology",
     "Assessments",
     "Scorecard",
     "Audit",
     "TierBand",
     "display",
+    "Profile",
+    "Gap",
+    "WhatIf",
+    "Comparison",
+    "Uncertainty",
+    "signed",
     "SurveyDesign",
     "Aggregator",
     "SipasResult",

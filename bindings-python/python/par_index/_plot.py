@@ -58,3 +58,52 @@ def elements_chart(df: Any, ax: Any = None, title: str = "", unit: Optional[str]
     if title:
         ax.set_title(title)
     return ax
+
+
+def weaknesses_chart(df: Any, ax: Any = None, title: str = "") -> Any:
+    """Horizontal bars of the points a unit lost per node (most on top), each with a tick at
+    the group's mean loss on that node (``max_points × (100 − group_mean) / 100``)."""
+    plt = _pyplot()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, max(2.5, 0.4 * len(df) + 1)))
+    labels = [f"{c} {l}".strip() if l else str(c) for c, l in zip(df["code"], df["label"])]
+    y = list(range(len(df)))
+    ax.barh(y, [float(v) for v in df["lost"]], color="#cf222e", label="points lost")
+    mean_lost = [float(m) * (100.0 - float(g)) / 100.0 for m, g in zip(df["max_points"], df["group_mean"])]
+    ax.scatter(mean_lost, y, marker="|", s=400, color="black", zorder=3, label="group mean lost")
+    ax.set_yticks(y)
+    ax.set_yticklabels(labels)
+    ax.invert_yaxis()
+    ax.set_xlim(left=0)
+    ax.set_xlabel("points lost")
+    ax.legend(loc="lower right", fontsize=8)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def rank_intervals_chart(df: Any, ax: Any = None, title: str = "") -> Any:
+    """Per unit (in the given order, first on top) a bar over the ranks from the 5th to the 95th
+    percentile rank (each rank a cell of width 1), with the nominal rank (diamond) and the median rank (bar) marked."""
+    plt = _pyplot()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, max(2.5, 0.32 * len(df) + 1)))
+    y = list(range(len(df)))
+    lo = [float(v) for v in df["rank_p05"]]
+    hi = [float(v) for v in df["rank_p95"]]
+    ax.barh(y, [h - l + 0.8 for l, h in zip(lo, hi)], left=[l - 0.4 for l in lo], height=0.5, color="#8fb8de",
+            label="5-95 % rank")
+    ax.scatter([float(v) for v in df["median_rank"]], y, marker="|", s=200, color="black", zorder=3,
+               label="median rank")
+    ax.scatter([float(v) for v in df["nominal_rank"]], y, marker="D", s=30, color="#cf222e", zorder=4,
+               label="nominal rank")
+    ax.set_yticks(y)
+    ax.set_yticklabels(list(df["unit"]))
+    ax.invert_yaxis()
+    top = max(hi + [float(v) for v in df["nominal_rank"]] + [1.0])
+    ax.set_xlim(0.5, top + 0.5)
+    ax.set_xlabel("rank (1 = best)")
+    ax.legend(loc="upper right", fontsize=8)
+    if title:
+        ax.set_title(title)
+    return ax

@@ -10,6 +10,7 @@ from typing import Any, Dict, List, Optional, Sequence, Union
 
 from . import _native
 from ._display import scorecard_html, table_html
+from .analysis import Comparison, Gap, Profile, Uncertainty, WhatIf
 from ._input import columns_of, read_text_or_path, to_assessments, value_text
 from .errors import InputError
 
@@ -217,23 +218,26 @@ class Scorecard:
         """The audit trail of one unit as JSON text."""
         return self._inner.explain_json(unit)
 
-    def profile(self, unit: str) -> Dict[str, Any]:
+    def profile(self, unit: str) -> Profile:
         """Strengths and weaknesses of one unit against its group: per node its points, points
-        lost, percent, the group's best and mean, and its rank in the group."""
-        return json.loads(self._inner.profile_json(unit))  # type: ignore[no-any-return]
+        lost, percent, the group's best and mean, and its rank in the group (``.to_pandas()``,
+        ``.weaknesses(n)``, ``.strengths()``, ``.plot()``; ``.to_dict()`` the core's result)."""
+        return Profile(self._inner.profile_json(unit), self)
 
-    def gap(self, unit: str) -> Dict[str, Any]:
-        """What one unit needs for the next tier and the next rank, and where points are left."""
-        return json.loads(self._inner.gap_json(unit))  # type: ignore[no-any-return]
+    def gap(self, unit: str) -> Gap:
+        """What one unit needs for the next tier and the next rank (``.next_tier``,
+        ``.next_rank``), and where points are left (``.headroom()``)."""
+        return Gap(self._inner.gap_json(unit))
 
-    def compare(self, previous: "Scorecard", mapping: Optional[Dict[str, str]] = None) -> Dict[str, Any]:
+    def compare(self, previous: "Scorecard", mapping: Optional[Dict[str, str]] = None) -> Comparison:
         """Changes against a previous year's scorecard (``mapping``: previous code to current
-        code): index, rank and tier moves per unit, node changes, new and dropped units."""
-        return json.loads(self._inner.compare_json(previous._inner, dict(mapping or {})))  # type: ignore[no-any-return]
+        code): ``.units()`` (index, points, rank and tier moves), ``.nodes()``, ``new_units``,
+        ``dropped_units``, ``unmapped_codes``, ``unmapped_previous_codes``."""
+        return Comparison(self._inner.compare_json(previous._inner, dict(mapping or {})))
 
-    def what_if(self, changes: Any) -> Dict[str, Any]:
+    def what_if(self, changes: Any) -> WhatIf:
         """Re-scores with changed values (``[{"unit", "code", "value"}]`` or a DataFrame of
-        those columns): ``{"scorecard": ..., "movements": [...]}``."""
+        those columns): ``.scorecard`` (a :class:`Scorecard`) and ``.movements()``."""
         if self._methodology is None:
             raise InputError("what_if needs the methodology this scorecard was scored with", "input_type", "what_if")
         cols = columns_of(changes)
@@ -244,16 +248,18 @@ class Scorecard:
                  "value": None if c.get("value") is None else (c["value"] if isinstance(c["value"], (bool, str))
                                                                  else value_text(c["value"]))}
                 for c in changes]
-        return json.loads(self._methodology._inner.what_if_json(self._inner, json.dumps(rows)))  # type: ignore[no-any-return]
+        card, movements = self._methodology._inner.what_if(self._inner, json.dumps(rows))
+        return WhatIf(Scorecard(card, self._methodology), movements)
 
-    def uncertainty(self, spec: Any) -> Dict[str, Any]:
+    def uncertainty(self, spec: Any) -> Uncertainty:
         """Monte Carlo uncertainty of indices and ranks (``spec``: dict, JSON text or path, e.g.
-        ``{"replications": 1000, "weights": {...}}``); returns the report."""
+        ``{"replications": 1000, "seed": 1, "weights": {"distribution": {"type": "uniform",
+        "relative": 0.25}}}``): ``.units()``, ``.sensitivity()``, ``.plot()``."""
         if self._methodology is None:
             raise InputError("uncertainty needs the methodology this scorecard was scored with", "input_type",
                              "uncertainty")
         text = read_text_or_path(spec, "uncertainty spec")
-        return json.loads(self._methodology._inner.uncertainty_json(self._inner, text))  # type: ignore[no-any-return]
+        return Uncertainty(self._methodology._inner.uncertainty_json(self._inner, text))
 
     def display(self, value: Union[str, decimal.Decimal, float]) -> str:
         """A value rounded for display as the methodology says."""
