@@ -69,11 +69,12 @@ site="$work/site"
 mkdir -p "$site/par-index"
 cp "$root/examples/web/index.html" "$root/examples/web/app.js" "$root/examples/web/style.css" \
   "$root/examples/web/sample-responses.csv" "$site/"
-cp "$consumer/node_modules/par-index/dist/web/"* "$site/par-index/"
+cp -r "$consumer/node_modules/par-index/dist/web/"* "$site/par-index/"
 # The same files next to the example, so `python3 -m http.server -d examples/web` shows it.
 mkdir -p "$root/examples/web/par-index"
-cp "$consumer/node_modules/par-index/dist/web/"* "$root/examples/web/par-index/"
+cp -r "$consumer/node_modules/par-index/dist/web/"* "$root/examples/web/par-index/"
 CHROMIUM="$chromium" node "$wasm/tests/browser.mjs" "$site" "$root/out/screenshots/web.png"
 
 gz="$(gzip -9c "$wasm/dist/web/par_index_wasm_bg.wasm" | wc -c)"
-echo "== all JS checks passed (par_index_wasm_bg.wasm: $gz bytes gzipped)"
+gz_unc="$(gzip -9c "$wasm/dist/web/uncertainty/par_index_wasm_bg.wasm" | wc -c)"
+echo "== all JS checks passed (par_index_wasm_bg.wasm: $gz bytes gzipped; uncertainty/par_index_wasm_bg.wasm, loaded on demand: $gz_unc bytes gzipped)"

@@ -153,11 +153,6 @@ function createApi(native, isReady) {
       if (scoredWith.has(this)) scoredWith.set(copy, scoredWith.get(this));
       return copy;
     }
-    uncertainty(spec) {
-      const m = scoredWith.get(this);
-      if (m === undefined) throw argumentError("scorecard", "uncertainty needs the methodology this scorecard was scored with");
-      return m.uncertainty(this, spec);
-    }
     whatIf(changes) {
       const m = scoredWith.get(this);
       if (m === undefined) throw argumentError("scorecard", "whatIf needs the methodology this scorecard was scored with");
@@ -227,16 +222,6 @@ function createApi(native, isReady) {
       if (!(scorecard instanceof Scorecard)) throw argumentError("scorecard", "a Scorecard is required");
       const text = changesText(changes);
       return parse(call(() => handle(this).apply(handle(scorecard), text)));
-    }
-    uncertainty(scorecard, spec) {
-      if (!(scorecard instanceof Scorecard)) throw argumentError("scorecard", "a Scorecard is required");
-      const text = typeof spec === "string" ? spec : JSON.stringify(requireObject(spec, "spec"));
-      if (typeof native.WasmMethodology.prototype.uncertainty !== "function") {
-        throw new ParIndexError(
-          "uncertainty: this build of par-index has no Monte Carlo analysis (build it with PAR_INDEX_WASM_FEATURES=uncertainty)",
-          "not_built", "uncertainty", "internal");
-      }
-      return parse(call(() => handle(this).uncertainty(handle(scorecard), text)));
     }
     whatIf(scorecard, changes) {
       if (!(scorecard instanceof Scorecard)) throw argumentError("scorecard", "a Scorecard is required");
@@ -356,6 +341,54 @@ function createApi(native, isReady) {
     return call(() => native.coreVersion());
   }
 
+  /**
+   * The Monte Carlo analysis over a second WebAssembly instance (`uncertainty/`, the crate
+   * built with its `uncertainty` feature): it has its own memory, so the methodology and the
+   * assessments cross to it as JSON text and are scored there again. Errors are converted by
+   * the same `ParIndexError` class as the rest of the package.
+   */
+  function createUncertainty(second) {
+    function callSecond(f) {
+      try {
+        return f();
+      } catch (e) {
+        throw convertError(e);
+      }
+    }
+    function methodologyText(m) {
+      if (m instanceof Methodology) return m.toJson();
+      if (typeof m === "string") return m;
+      return JSON.stringify(requireObject(m, "methodology"));
+    }
+    function assessmentsText(a) {
+      if (a instanceof Assessments) return a.toJson();
+      if (typeof a === "string") return a;
+      return JSON.stringify(requireObject(a, "assessments"));
+    }
+    function run(methodology, assessments, spec) {
+      const mText = methodologyText(methodology);
+      const aText = assessmentsText(assessments);
+      const sText = typeof spec === "string" ? spec : JSON.stringify(requireObject(spec, "spec"));
+      const owned = [];
+      const keep = (h) => {
+        owned.push(h);
+        return h;
+      };
+      try {
+        return parse(callSecond(() => {
+          const m = keep(second.WasmMethodology.fromJson(mText));
+          const a = keep(second.WasmAssessments.fromJson(aText));
+          const card = keep(m.score(a));
+          return m.uncertainty(card, sText);
+        }));
+      } finally {
+        // The second instance's objects are freed at once: nothing of it outlives the call.
+        for (const h of owned) h.free();
+      }
+    }
+    return Object.freeze({ run, version: () => callSecond(() => second.coreVersion()) });
+  }
+
   return {
     ParIndexError,
     Methodology,
@@ -368,5 +401,6 @@ function createApi(native, isReady) {
     proportionCi,
     display,
     version,
+    createUncertainty,
   };
 }

@@ -163,13 +163,6 @@ export class Methodology {
   apply(scorecard: Scorecard, changes: Change[]): Movement[];
   /** As `apply`, on a copy: the scorecard given is not changed. */
   whatIf(scorecard: Scorecard, changes: Change[]): WhatIf;
-  /**
-   * Monte Carlo uncertainty of the ranking: `spec` is the core's uncertainty spec (an object or
-   * JSON text: `{replications, seed, weights, survey, policies, sensitivity}`). Only in builds
-   * with the `uncertainty` feature (not the published package, for size): otherwise it throws a
-   * `ParIndexError` with code `not_built`.
-   */
-  uncertainty(scorecard: Scorecard, spec: object | string): UncertaintyReport;
   /** The core's JSON format (reads back with `fromJson`). */
   toJson(): string;
 }
@@ -265,8 +258,6 @@ export class Scorecard {
   clone(): Scorecard;
   /** `methodology.whatIf(this, changes)` with the methodology this scorecard was scored with. */
   whatIf(changes: Change[]): WhatIf;
-  /** `methodology.uncertainty(this, spec)` with the methodology this scorecard was scored with. */
-  uncertainty(spec: object | string): UncertaintyReport;
   /** What a unit needs for the next tier and the next rank, and where it can still gain points. */
   gap(unit: string): Gap;
   /** A unit's strengths and weaknesses, node by node, against its group. */
@@ -425,6 +416,81 @@ export interface Comparison {
   unmappedCodes: string[];
   unmappedPreviousCodes: string[];
 }
+
+// ---------------------------------------------------------------------------------------------
+// Monte Carlo uncertainty and sensitivity (a second module, loaded by `loadUncertainty`)
+
+/**
+ * How weights move: each weight uniform in `[w(1 − r), w(1 + r)]` (`relative: 0.25` is "25 %"),
+ * or a node's children's weights drawn together from a Dirichlet distribution around the
+ * nominal shares (larger `concentration` is tighter).
+ */
+export type WeightDistribution =
+  | { type: "uniform"; relative: number }
+  | { type: "dirichlet"; concentration: number };
+
+/** One unit's share on one survey leaf, with its sampling error (`se`, or the sample size `n`). */
+export interface ShareUncertainty {
+  unit: string;
+  code: string;
+  /** The share satisfied as a fraction (0.965). */
+  share: number;
+  se?: number;
+  n?: number;
+}
+
+/** Policies to switch between, one drawn per replication (each list is one input factor). */
+export interface PolicySwitches {
+  ties?: Array<"competition" | "dense" | "ordinal">;
+  not_applicable?: Array<"methodology" | "rescale" | "zero" | "full">;
+  aggregation?: Array<"methodology" | "arithmetic" | "sum" | "weighted_arithmetic" | "geometric" | "weighted_geometric">;
+}
+
+/**
+ * The core's uncertainty spec, in the core's JSON form (snake_case keys, as in Rust and
+ * Python). Results depend only on it: the same seed gives the same report in every binding.
+ */
+export interface UncertaintySpec {
+  /** Replications (rows of the Saltelli `A` matrix); at least 1. */
+  replications: number;
+  /** The seed (exact up to 2^53). */
+  seed?: number;
+  /** Weights perturbed at these depths (1 = top-level criteria; empty = every level). */
+  weights?: { levels?: number[]; distribution: WeightDistribution };
+  /** Survey shares drawn from their sampling distributions. */
+  survey?: { distribution?: "normal" | "beta"; shares: ShareUncertainty[] };
+  policies?: PolicySwitches;
+  /** Variance-based sensitivity indices (Saltelli design); `per_unit` adds them per unit's rank. */
+  sensitivity?: { per_unit?: boolean };
+  /** Ignored in WebAssembly, which runs on one thread; results do not depend on it. */
+  threads?: number;
+}
+
+/** The Monte Carlo analysis, once its module is loaded (`await loadUncertainty()`). */
+export interface Uncertainty {
+  /**
+   * Runs the analysis: the methodology and the assessments (objects of this package, their
+   * JSON text, or JSON objects) are scored again inside the second module, then perturbed as
+   * `spec` says (an object or JSON text). Single-threaded; the same seed gives the same report
+   * as Rust and Python. Errors are `ParIndexError`s (`input_json` for a malformed spec, the
+   * core's codes for a spec that does not fit the methodology).
+   */
+  run(
+    methodology: Methodology | string | object,
+    assessments: Assessments | AssessmentsJson | string,
+    spec: UncertaintySpec | string,
+  ): UncertaintyReport;
+  /** The version of the core inside the second module. */
+  version(): string;
+}
+
+/**
+ * Loads the Monte Carlo analysis, a second WebAssembly module (`uncertainty/`, about 426 KB
+ * gzipped) kept out of the main one for size. Browser: fetches it on the first call (`input`
+ * as for `init`; by default `uncertainty/par_index_wasm_bg.wasm` next to the package's
+ * module); Node: loads it synchronously on the first call. Later calls return the same promise.
+ */
+export function loadUncertainty(input?: InitInput | Promise<Response>): Promise<Uncertainty>;
 
 export interface TierChance {
   tier: string | null;

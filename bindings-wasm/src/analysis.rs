@@ -37,6 +37,7 @@ const DECIMAL_KEYS: &[&str] = &[
     "available",
     "cumulative",
     "min_percent",
+    "nominal_index",
 ];
 
 fn camel(key: &str) -> String {

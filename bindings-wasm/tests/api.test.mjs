@@ -13,6 +13,7 @@ import init, {
   Methodology,
   ParIndexError,
   SurveyDesign,
+  loadUncertainty,
   presets,
   proportionCi,
   sipas,
@@ -20,17 +21,6 @@ import init, {
 } from "par-index";
 
 const require = createRequire(import.meta.url);
-
-/** Whether this build has the Monte Carlo analysis (the `uncertainty` feature). */
-const UNCERTAINTY = (() => {
-  try {
-    const m = presets.methodology("par2023-ministries");
-    m.uncertainty(m.score(presets.assessments("par2023-ministries")), { replications: 1 });
-    return true;
-  } catch (e) {
-    return !(e instanceof ParIndexError && e.code === "not_built");
-  }
-})();
 
 /** Asserts that `f` throws a ParIndexError with this code (and path, when given). */
 function throwsPar(f, code, path) {
@@ -300,20 +290,43 @@ test("the README's example runs as it is", () => {
   assert.match(run.stdout, /above_maximum units\[0\]\.values\.survey/);
 });
 
-test("uncertainty: a seeded Monte Carlo report", () => {
+test("uncertainty: the second module loads once and gives a seeded Monte Carlo report", async () => {
+  const u = await loadUncertainty();
+  assert.equal(await loadUncertainty(), u, "loaded once");
+  assert.equal(u.version(), version());
   const m = presets.methodology("par2023-ministries");
-  const card = m.score(presets.assessments("par2023-ministries"));
+  const a = presets.assessments("par2023-ministries");
   const spec = { replications: 32, seed: 7, weights: { levels: [1], distribution: { type: "uniform", relative: 0.1 } } };
-  if (!UNCERTAINTY) {
-    throwsPar(() => card.uncertainty(spec), "not_built", "uncertainty");
-    return;
-  }
-  const r = card.uncertainty(spec);
+  const r = u.run(m, a, spec);
   assert.equal(r.runs, 32);
+  assert.equal(r.replications, 32);
   assert.equal(r.units.length, 17);
-  const u = r.units[0];
-  assert.equal(typeof u.nominalIndex, "string");
-  assert.equal(u.rankCounts.reduce((a, b) => a + b, 0), 32);
-  assert.deepEqual(m.uncertainty(card, JSON.stringify(spec)), r, "the same seed gives the same report");
-  throwsPar(() => card.uncertainty("{"), "input_json");
+  const card = m.score(a).units({ order: "input" });
+  r.units.forEach((x, i) => {
+    assert.equal(x.unit, card[i].unit);
+    assert.equal(x.nominalIndex, card[i].index, "the nominal index is the main module's, exactly");
+    assert.equal(x.nominalIndexNumber, card[i].indexNumber);
+    assert.equal(x.nominalRank, card[i].rank);
+    assert.equal(x.rankCounts.reduce((s, n) => s + n, 0), 32);
+    assert.ok(x.rankP05 <= x.medianRank && x.medianRank <= x.rankP95);
+    assert.ok(Math.abs(x.tiers.reduce((s, t) => s + t.probability, 0) - 1) < 1e-12);
+  });
+  assert.deepEqual(u.run(m.toJson(), JSON.parse(a.toJson()), JSON.stringify(spec)), r, "the same seed gives the same report, from JSON too");
+  const s = u.run(m, a, { ...spec, sensitivity: { per_unit: true } });
+  assert.deepEqual(s.factors, ["weights:level:1"]);
+  assert.equal(typeof s.sensitivity?.factors[0].total, "number");
+  assert.equal(s.sensitivity?.units?.length, 17);
+});
+
+test("uncertainty: errors are ParIndexErrors from the second module", async () => {
+  const u = await loadUncertainty();
+  const m = presets.methodology("par2023-ministries");
+  const a = presets.assessments("par2023-ministries");
+  throwsPar(() => u.run(m, a, "{"), "input_json");
+  throwsPar(() => u.run(m, a, { replications: 10, sead: 1 }), "input_json");
+  throwsPar(() => u.run(m, a, 7), "invalid_input", "spec");
+  throwsPar(() => u.run(m, null, { replications: 1 }), "invalid_input", "assessments");
+  throwsPar(() => u.run("{", a, { replications: 1 }), "methodology_json");
+  // The second instance holds nothing after an error: the next run works.
+  assert.equal(u.run(m, a, { replications: 2 }).runs, 2);
 });

@@ -23,8 +23,10 @@ const types = {
   ".css": "text/css; charset=utf-8", ".wasm": "application/wasm", ".csv": "text/csv; charset=utf-8",
   ".json": "application/json", ".png": "image/png", ".svg": "image/svg+xml",
 };
+const requested = [];
 const server = createServer((req, res) => {
   const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
+  requested.push(path);
   let file = join(site, path);
   if (!file.startsWith(site)) { res.writeHead(403).end(); return; }
   if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "index.html");
@@ -116,6 +118,23 @@ try {
   assert.equal(elementRows, 4);
   assert.equal(itemRows, 32);
   ok(`sample CSV: ${report.trim()} ${rejections.join(" | ")}; 4 units x 4 elements, 32 item rows with intervals`);
+
+  // The Monte Carlo module is not fetched with the page, only by loadUncertainty(); its report
+  // is the one Node computes.
+  const lazy = (p) => p.endsWith("uncertainty/par_index_wasm_bg.wasm");
+  assert.ok(!requested.some(lazy), "the uncertainty module was fetched before it was asked for");
+  const spec = { replications: 200, seed: 11, weights: { levels: [1], distribution: { type: "uniform", relative: 0.25 } }, sensitivity: { per_unit: false } };
+  const inBrowser = await page.evaluate(async (s) => {
+    const m = await import("./par-index/index.js");
+    const u = await m.loadUncertainty();
+    return u.run(m.presets.methodology("par2023-ministries"), m.presets.assessments("par2023-ministries"), s);
+  }, spec);
+  assert.ok(requested.some(lazy), "loadUncertainty() fetched no module");
+  const node = await import("par-index");
+  const inNode = (await node.loadUncertainty()).run(node.presets.methodology("par2023-ministries"), node.presets.assessments("par2023-ministries"), spec);
+  assert.deepEqual(inBrowser, inNode);
+  const j = inBrowser.units.find((u) => u.unit === "Ministry of Justice");
+  ok(`uncertainty: the second module fetched on first use; 200 replications, Ministry of Justice rank ${j.nominalRank} (5-95 %: ${j.rankP05}-${j.rankP95}), the same report as in Node`);
 
   assert.deepEqual(problems, []);
   ok("no page or console errors");

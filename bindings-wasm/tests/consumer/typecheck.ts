@@ -1,6 +1,7 @@
 // A sample consumer, type-checked with `tsc --strict` against the installed package's
 // declarations. Lines marked @ts-expect-error must fail to type-check: the types are exact.
 import init, {
+  loadUncertainty,
   Assessments,
   Methodology,
   ParIndexError,
@@ -16,6 +17,8 @@ import init, {
   type NodeRow,
   type SipasItemRow,
   type UnitRow,
+  type UncertaintyReport,
+  type UncertaintySpec,
 } from "par-index";
 
 await init();
@@ -83,3 +86,24 @@ try {
     console.log(code, path, e.kind, e.message);
   }
 }
+
+// The Monte Carlo analysis: a second module, loaded on first use.
+const uncertainty = await loadUncertainty();
+const spec: UncertaintySpec = {
+  replications: 1000,
+  seed: 7,
+  weights: { levels: [1, 2], distribution: { type: "uniform", relative: 0.25 } },
+  policies: { ties: ["dense"], aggregation: ["arithmetic", "geometric"] },
+  sensitivity: { per_unit: true },
+};
+const report: UncertaintyReport = uncertainty.run(m, base, spec);
+for (const u of report.units) {
+  const nominal: Decimal = u.nominalIndex;
+  const p05: number = u.rankP05;
+  console.log(u.unit, nominal, u.nominalIndexNumber, p05, u.medianRank, u.rankP95, u.tiers.map((t) => `${t.tier ?? "-"} ${t.probability}`));
+}
+console.log(report.sensitivity?.factors.map((f) => f.total ?? "constant"), uncertainty.run(m.toJson(), base.toJson(), "{}").runs);
+// @ts-expect-error: a weight distribution needs its parameter
+uncertainty.run(m, base, { replications: 10, weights: { distribution: { type: "uniform" } } });
+// @ts-expect-error: replications are required
+uncertainty.run(m, base, { seed: 1 });
