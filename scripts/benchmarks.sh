@@ -145,6 +145,9 @@ if [ ! -f bindings-wasm/dist/node/index.cjs ]; then
 fi
 (cd bindings-wasm && node bench/whatif.mjs) > "$OUT/js-whatif.log" 2>&1 || echo "   FAILED, see $OUT/js-whatif.log"
 cat "$OUT/js-whatif.log"
+echo "== JS Monte Carlo (bindings-wasm/bench/uncertainty.mjs, the lazily loaded second module)"
+(cd bindings-wasm && node bench/uncertainty.mjs) > "$OUT/js-uncertainty.log" 2>&1 || echo "   FAILED, see $OUT/js-uncertainty.log"
+cat "$OUT/js-uncertainty.log"
 {
   wasm=bindings-wasm/dist/web/par_index_wasm_bg.wasm
   [ -f "$wasm" ] && echo "wasm_gzip=$(gzip -9c "$wasm" | wc -c)" && echo "wasm_raw=$(wc -c < "$wasm")"
