@@ -23,7 +23,8 @@ pub struct UnitChange {
     pub points_before: Decimal,
     /// Total points now.
     pub points_after: Decimal,
-    /// Change in points.
+    /// Change in points (held to the decimal range: differences of figures beyond ±7.9e28
+    /// saturate rather than fail, as a comparison has no error to report).
     pub points_change: Decimal,
     /// Rank before.
     pub rank_before: u32,
@@ -153,10 +154,10 @@ impl Scorecard {
                 group: u.group.clone(),
                 index_before: b.index,
                 index_after: u.index,
-                index_change: (u.index - b.index).normalize(),
+                index_change: u.index.saturating_sub(b.index).normalize(),
                 points_before: b.points,
                 points_after: u.points,
-                points_change: (u.points - b.points).normalize(),
+                points_change: u.points.saturating_sub(b.points).normalize(),
                 rank_before: b.rank,
                 rank_after: u.rank,
                 rank_change: i64::from(b.rank) - i64::from(u.rank),
@@ -172,10 +173,10 @@ impl Scorecard {
                     previous_code: p.clone(),
                     points_before: nb.points,
                     points_after: na.points,
-                    points_change: (na.points - nb.points).normalize(),
+                    points_change: na.points.saturating_sub(nb.points).normalize(),
                     percent_before: nb.percent,
                     percent_after: na.percent,
-                    percent_change: nb.percent.zip(na.percent).map(|(x, y)| (y - x).normalize()),
+                    percent_change: nb.percent.zip(na.percent).map(|(x, y)| y.saturating_sub(x).normalize()),
                 });
             }
         }

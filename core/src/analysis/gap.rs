@@ -98,7 +98,7 @@ impl Scorecard {
                 };
                 match position.and_then(|p| p.checked_sub(1)).and_then(|p| scheme.bands.get(p)) {
                     Some(band) => {
-                        let index_needed = (band.min - u.index).max(Decimal::ZERO).normalize();
+                        let index_needed = crate::number::sub(band.min, u.index, &u.unit)?.max(Decimal::ZERO).normalize();
                         Some(TierGap {
                             tier: band.code.clone(),
                             label: band.label.clone(),
@@ -121,7 +121,7 @@ impl Scorecard {
             .min_by(|a, b| a.index.cmp(&b.index).then(b.position.cmp(&a.position)));
         let next_rank = match ahead {
             Some(o) => {
-                let index_needed = (o.index - u.index).normalize();
+                let index_needed = crate::number::sub(o.index, u.index, &u.unit)?.normalize();
                 Some(RankGap { unit: o.unit.clone(), rank: o.rank, points_needed: to_points(index_needed)?, index_needed })
             }
             None => None,
