@@ -183,6 +183,24 @@ fn layout(py: Python<'_>, name: &str) -> PyResult<CsvLayout> {
     }
 }
 
+/// The core's CSV options from the keyword arguments both CSV readers take.
+fn csv_options(
+    py: Python<'_>,
+    layout_name: &str,
+    unit_column: &str,
+    group_column: &str,
+    ignore_columns: Vec<String>,
+    delimiter: char,
+) -> PyResult<CsvOptions> {
+    Ok(CsvOptions {
+        layout: layout(py, layout_name)?,
+        unit_column: unit_column.to_owned(),
+        group_column: group_column.to_owned(),
+        ignore_columns,
+        delimiter,
+    })
+}
+
 #[pymethods]
 impl PyAssessments {
     /// Reads assessments from their JSON form (`{"units": [{"unit", "group", "values"}]}`).
@@ -241,13 +259,7 @@ impl PyAssessments {
         ignore_columns: Vec<String>,
         delimiter: char,
     ) -> PyResult<Self> {
-        let options = CsvOptions {
-            layout: self::layout(py, layout)?,
-            unit_column: unit_column.to_owned(),
-            group_column: group_column.to_owned(),
-            ignore_columns,
-            delimiter,
-        };
+        let options = csv_options(py, layout, unit_column, group_column, ignore_columns, delimiter)?;
         let inner = compute(py, move || Assessments::from_csv(text.as_bytes(), &options))?;
         Ok(PyAssessments {
             inner: Arc::new(inner),
@@ -266,13 +278,7 @@ impl PyAssessments {
         ignore_columns: Vec<String>,
         delimiter: char,
     ) -> PyResult<Self> {
-        let options = CsvOptions {
-            layout: self::layout(py, layout)?,
-            unit_column: unit_column.to_owned(),
-            group_column: group_column.to_owned(),
-            ignore_columns,
-            delimiter,
-        };
+        let options = csv_options(py, layout, unit_column, group_column, ignore_columns, delimiter)?;
         let inner = compute(py, move || {
             let file = std::fs::File::open(&path).map_err(|e| {
                 Error::from(InputError::Csv {
