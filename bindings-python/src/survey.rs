@@ -229,6 +229,7 @@ impl PyAggregator {
             group_column,
             weight_column,
             delimiter,
+            threads: None,
         };
         self.with(py, move |agg| {
             let file = std::fs::File::open(&path).map_err(|e| {

@@ -4,8 +4,8 @@
 pub mod adjustment;
 pub mod analysis;
 pub mod assessment;
-pub mod bridge;
 pub mod audit;
+pub mod bridge;
 pub mod criterion;
 pub mod csv_input;
 pub mod error;
@@ -13,6 +13,7 @@ pub mod label;
 pub mod limits;
 pub mod methodology;
 mod number;
+mod parallel;
 pub mod policy;
 pub mod presets;
 pub mod ranking;

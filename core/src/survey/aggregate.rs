@@ -1,6 +1,6 @@
 //! The mergeable aggregation state: counts and exact weight sums per unit, item and level.
 
-use super::design::{Code, Compiled, SurveyDesign};
+use super::design::{Compiled, SurveyDesign};
 use super::error::SurveyError;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -116,14 +116,15 @@ pub struct Aggregator {
     pub(crate) wscale: u32,
     index: HashMap<String, usize>,
     last: Option<usize>,
-    buf: Vec<Option<Code>>,
+    /// Scratch for one row's answer slots (see [`Compiled::slot`]).
+    pub(crate) buf: Vec<u8>,
 }
 
 impl Aggregator {
     /// An empty state for a design (validated here).
     pub fn new(design: &SurveyDesign, options: AggregateOptions) -> Result<Self, SurveyError> {
         let compiled = Compiled::new(design)?;
-        let buf = vec![None; compiled.n_items];
+        let buf = vec![compiled.slot(None); compiled.n_items];
         Ok(Aggregator {
             design: design.clone(),
             compiled,
@@ -134,6 +135,20 @@ impl Aggregator {
             last: None,
             buf,
         })
+    }
+
+    /// An empty state of the same design and options (for a piece read on another thread).
+    pub(crate) fn empty_like(&self) -> Aggregator {
+        Aggregator {
+            design: self.design.clone(),
+            compiled: self.compiled.clone(),
+            options: self.options,
+            units: Vec::new(),
+            wscale: 0,
+            index: HashMap::new(),
+            last: None,
+            buf: self.buf.clone(),
+        }
     }
 
     /// The design aggregated over.
@@ -193,10 +208,10 @@ impl Aggregator {
         let mut buf = std::mem::take(&mut self.buf);
         let mut result = Ok(());
         for (i, item) in self.design.items.iter().enumerate() {
-            buf[i] = None;
+            buf[i] = self.compiled.slot(None);
             if let Some(Some(v)) = response.answers.get(&item.code) {
                 match self.compiled.code(*v) {
-                    Some(c) => buf[i] = Some(c),
+                    Some(c) => buf[i] = self.compiled.slot(Some(c)),
                     None => {
                         result = Err(SurveyError::AnswerOutOfScale {
                             path: format!("answers.{}", item.code),
@@ -243,9 +258,9 @@ impl Aggregator {
         let mut result = Ok(());
         for (i, a) in answers.iter().enumerate() {
             buf[i] = match a {
-                None => None,
+                None => self.compiled.slot(None),
                 Some(v) => match self.compiled.code(*v) {
-                    Some(c) => Some(c),
+                    Some(c) => self.compiled.slot(Some(c)),
                     None => {
                         result = Err(SurveyError::AnswerOutOfScale {
                             path: format!("answers.{}", self.design.items[i].code),
@@ -264,13 +279,13 @@ impl Aggregator {
     }
 
     /// Resolves the unit (interning its id), checks weight and group, then counts the row.
-    /// `codes` holds one resolved answer per item. Nothing changes on error.
+    /// `slots` holds one answer slot per item ([`Compiled::slot`]). Nothing changes on error.
     pub(crate) fn commit(
         &mut self,
         unit: &str,
         group: Option<&str>,
         weight: Option<Decimal>,
-        codes: &[Option<Code>],
+        slots: &[u8],
         path: &str,
     ) -> Result<(), SurveyError> {
         if unit.is_empty() {
@@ -389,30 +404,30 @@ impl Aggregator {
             None => (1, 1),
         };
         state.respondents += 1;
-        let stride = c.n_levels + 2;
-        for (i, code) in codes.iter().enumerate() {
-            let eligible = match c.filters[i] {
-                None => true,
-                Some((f, bits)) => {
-                    matches!(codes[f], Some(Code::Level(l)) if bits & (1u64 << l) != 0)
+        let n_levels = c.n_levels;
+        let stride = n_levels + 2;
+        let counts = &mut state.counts[..c.n_items * stride];
+        let weighted = self.options.weighted;
+        for (i, (&slot, filter)) in slots.iter().zip(&c.filters).enumerate() {
+            let mut slot = usize::from(slot);
+            if let Some((f, bits)) = *filter {
+                // Only respondents whose filter answer is an allowed level are asked the item.
+                let answer = slots.get(f).map_or(usize::MAX, |s| usize::from(*s));
+                if answer >= n_levels || bits & (1u64 << answer) == 0 {
+                    slot = n_levels + 1;
                 }
-            };
-            let base = i * stride;
-            let cell = match (eligible, code) {
-                (false, _) | (true, Some(Code::NotApplicable)) => base + c.n_levels + 1,
-                (true, None | Some(Code::Missing)) => base + c.n_levels,
-                (true, Some(Code::Level(l))) => {
-                    let l = usize::from(*l);
-                    if self.options.weighted {
-                        // Bounded by the unit totals checked above: cannot overflow.
-                        let k = i * c.n_levels + l;
-                        state.wsum[k] += w;
-                        state.w2sum[k] += w2;
-                    }
-                    base + l
+            }
+            if let Some(n) = counts.get_mut(i * stride + slot) {
+                *n += 1;
+            }
+            if weighted && slot < n_levels {
+                // Bounded by the unit totals checked above: cannot overflow.
+                let k = i * n_levels + slot;
+                if let (Some(a), Some(b)) = (state.wsum.get_mut(k), state.w2sum.get_mut(k)) {
+                    *a += w;
+                    *b += w2;
                 }
-            };
-            state.counts[cell] += 1;
+            }
         }
         Ok(())
     }

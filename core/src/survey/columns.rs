@@ -29,7 +29,7 @@
 use super::aggregate::{
     pow10, AggregateOptions, Aggregator, UnitState, MAX_MANTISSA, MAX_WEIGHT_SCALE,
 };
-use super::design::{Code, SurveyDesign};
+use super::design::SurveyDesign;
 use super::error::SurveyError;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -143,14 +143,15 @@ impl Aggregator {
         // Rows go in blocks: each answer column is converted block-wise (sequential reads of
         // one column at a time), then the block's rows are counted one by one.
         const BLOCK: usize = 512;
-        let mut codes: Vec<Option<Code>> = vec![None; n_items * BLOCK];
+        let missing = self.compiled.slot(None);
+        let mut codes: Vec<u8> = vec![missing; n_items * BLOCK];
         let mut start = 0;
         while start < rows {
             let end = (start + BLOCK).min(rows);
             for (i, column) in cols.answers.iter().enumerate() {
                 for (j, &v) in column[start..end].iter().enumerate() {
                     codes[j * n_items + i] = if v.is_nan() {
-                        None
+                        missing
                     } else {
                         let code = if v.fract() == 0.0 && v.abs() < 9.0e15 {
                             #[allow(clippy::cast_possible_truncation)]
@@ -168,7 +169,7 @@ impl Aggregator {
                                 value: format!("{v}"),
                             });
                         }
-                        code
+                        self.compiled.slot(code)
                     };
                 }
             }
@@ -285,7 +286,7 @@ impl Aggregator {
         };
         let n_items = agg.compiled.n_items;
         let n_levels = agg.compiled.n_levels;
-        let blank: Vec<Option<Code>> = vec![None; n_items];
+        let blank: Vec<u8> = vec![agg.compiled.slot(None); n_items];
         for (k, u) in state.units.into_iter().enumerate() {
             let path = format!("state.units[{k}]");
             let cells = if state.options.weighted {

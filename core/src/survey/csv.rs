@@ -1,8 +1,10 @@
 //! Streaming CSV input: any size, from any reader, every rejected row reported.
 
 use super::aggregate::{AggregateOptions, Aggregator};
-use super::design::{Code, SurveyDesign};
+use super::csv_split::{Next, Record, Splitter};
+use super::design::{SurveyDesign, NO_SLOT};
 use super::error::SurveyError;
+use crate::limits::MAX_CSV_RECORD_BYTES;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::io::Read;
@@ -24,6 +26,10 @@ pub struct CsvOptions {
     /// Field delimiter (default `,`).
     #[serde(default = "default_delimiter")]
     pub delimiter: u8,
+    /// Threads to read with (default: one per core; 1 reads row by row on this thread). The
+    /// result is the same for any number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threads: Option<usize>,
 }
 
 fn default_delimiter() -> u8 {
@@ -38,6 +44,7 @@ impl CsvOptions {
             group_column: None,
             weight_column: None,
             delimiter: b',',
+            threads: None,
         }
     }
 }
@@ -149,10 +156,144 @@ fn parse_int(b: &[u8]) -> Option<i64> {
 }
 
 fn parse_weight(b: &[u8]) -> Option<Decimal> {
+    // Fast path for plain `123.45` (at most 18 digits): the exact decimal without a string.
+    let (whole, frac) = match b.iter().position(|&c| c == b'.') {
+        Some(dot) => (&b[..dot], &b[dot + 1..]),
+        None => (b, &b[..0]),
+    };
+    let digits = whole.len() + frac.len();
+    if (1..=18).contains(&digits) && whole.iter().chain(frac).all(u8::is_ascii_digit) {
+        let m = whole
+            .iter()
+            .chain(frac)
+            .fold(0i64, |m, &c| m * 10 + i64::from(c - b'0'));
+        return Some(Decimal::new(m, u32::try_from(frac.len()).ok()?));
+    }
     let s = std::str::from_utf8(b).ok()?;
     Decimal::from_str(s)
         .ok()
         .or_else(|| Decimal::from_scientific(s).ok())
+}
+
+/// Which column plays which part, resolved from the header once.
+pub(crate) struct Columns {
+    pub(crate) names: Vec<String>,
+    delimiter: u8,
+    unit: usize,
+    group: Option<usize>,
+    weight: Option<usize>,
+    items: Vec<usize>,
+}
+
+impl Columns {
+    fn from_header(
+        header: &Record<'_>,
+        design: &SurveyDesign,
+        options: &CsvOptions,
+    ) -> Result<(Columns, Vec<String>), SurveyError> {
+        let names: Vec<String> = (0..header.len())
+            .map(|j| String::from_utf8_lossy(trim(header.field(j))).into_owned())
+            .collect();
+        let find = |name: &str| {
+            names
+                .iter()
+                .position(|h| h == name)
+                .ok_or_else(|| SurveyError::MissingColumn {
+                    column: name.to_owned(),
+                })
+        };
+        let unit = find(&options.unit_column)?;
+        let group = options.group_column.as_deref().map(find).transpose()?;
+        let weight = options.weight_column.as_deref().map(find).transpose()?;
+        let items = design
+            .items
+            .iter()
+            .map(|it| find(&it.code))
+            .collect::<Result<Vec<usize>, SurveyError>>()?;
+        let ignored = names
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| {
+                *j != unit && Some(*j) != group && Some(*j) != weight && !items.contains(j)
+            })
+            .map(|(_, n)| n.clone())
+            .collect();
+        Ok((
+            Columns {
+                names,
+                delimiter: options.delimiter,
+                unit,
+                group,
+                weight,
+                items,
+            },
+            ignored,
+        ))
+    }
+}
+
+/// Rows read, used and rejected while adding records; merged into a [`RowReport`].
+#[derive(Debug, Default)]
+pub(crate) struct Tally {
+    pub(crate) rows_read: u64,
+    pub(crate) rows_used: u64,
+    pub(crate) rejections: Vec<RowRejection>,
+}
+
+impl Tally {
+    pub(crate) fn append(&mut self, other: Tally) {
+        self.rows_read += other.rows_read;
+        self.rows_used += other.rows_used;
+        self.rejections.extend(other.rejections);
+    }
+
+    fn reject(&mut self, line: u64, column: Option<&str>, code: &str, reason: String) {
+        self.rejections.push(RowRejection {
+            line,
+            column: column.map(str::to_owned),
+            code: code.to_owned(),
+            reason,
+        });
+    }
+}
+
+/// Bytes read from the input at a time (and the least that is split over threads).
+const BLOCK: usize = 4 << 20;
+
+/// The input in blocks: bytes from `pos` on are unread; a record cut by the block's end moves
+/// to the front when more is read.
+struct Blocks<R> {
+    reader: R,
+    buf: Vec<u8>,
+    eof: bool,
+}
+
+impl<R: Read> Blocks<R> {
+    /// Drops the bytes before `pos` and reads at least a block more (or to the end), growing
+    /// the buffer when one record is longer than a block.
+    fn refill(&mut self, pos: usize, line: u64) -> Result<(), SurveyError> {
+        self.buf.drain(..pos);
+        let want = BLOCK.max(self.buf.len());
+        if self.buf.len() > MAX_CSV_RECORD_BYTES {
+            return Err(SurveyError::Csv {
+                path: format!("row {line}"),
+                message: format!("a record is longer than {MAX_CSV_RECORD_BYTES} bytes"),
+            });
+        }
+        let got = (&mut self.reader)
+            .take(want as u64)
+            .read_to_end(&mut self.buf)
+            .map_err(|e| SurveyError::Csv {
+                path: format!("row {line}"),
+                message: e.to_string(),
+            })?;
+        self.eof = got < want;
+        // A UTF-8 byte order mark before the header is not part of it (as the csv crate reads).
+        if line == 1 && self.buf.starts_with(b"\xEF\xBB\xBF") {
+            self.buf.drain(..3);
+        }
+        Ok(())
+    }
 }
 
 impl Aggregator {
@@ -160,6 +301,10 @@ impl Aggregator {
     /// and rejected. Rows with an answer off the scale, a bad weight, no unit or a group
     /// conflict are rejected whole and listed with their line number; the rest are counted.
     /// The CSV's weight column must be given exactly when this state is weighted.
+    ///
+    /// The file is read in blocks of 4 MiB; a block without quotes is split at line breaks
+    /// over the machine's cores and the partial states merged (the result is exactly that of
+    /// reading row by row; see [`merge`](Aggregator::merge)).
     pub fn add_csv<R: Read>(
         &mut self,
         reader: R,
@@ -175,187 +320,189 @@ impl Aggregator {
                 },
             });
         }
-        let mut rdr = csv::ReaderBuilder::new()
-            .delimiter(options.delimiter)
-            .flexible(true)
-            .has_headers(true)
-            .from_reader(reader);
-        let header = rdr
-            .byte_headers()
-            .map_err(|e| SurveyError::Csv {
-                path: "header".to_owned(),
-                message: e.to_string(),
-            })?
-            .clone();
-        let names: Vec<String> = header
-            .iter()
-            .map(|h| String::from_utf8_lossy(trim(h)).into_owned())
-            .collect();
-        let find = |name: &str| {
-            names
-                .iter()
-                .position(|h| h == name)
-                .ok_or_else(|| SurveyError::MissingColumn {
-                    column: name.to_owned(),
-                })
+        let mut input = Blocks {
+            reader,
+            buf: Vec::new(),
+            eof: false,
         };
-        let unit_col = find(&options.unit_column)?;
-        let group_col = options.group_column.as_deref().map(find).transpose()?;
-        let weight_col = options.weight_column.as_deref().map(find).transpose()?;
-        let item_cols = self
-            .design
-            .items
-            .iter()
-            .map(|it| find(&it.code))
-            .collect::<Result<Vec<usize>, SurveyError>>()?;
-        let mut report = RowReport::default();
-        for (j, n) in names.iter().enumerate() {
-            if j != unit_col
-                && Some(j) != group_col
-                && Some(j) != weight_col
-                && !item_cols.contains(&j)
-            {
-                report.ignored_columns.push(n.clone());
+        let mut split = Splitter::new(options.delimiter);
+        input.refill(0, 1)?;
+        let (cols, ignored) = loop {
+            match split.next(&input.buf, input.eof) {
+                Next::Record(header) => {
+                    break Columns::from_header(&header, &self.design, options)?
+                }
+                Next::End => {
+                    return Err(SurveyError::Csv {
+                        path: "header".to_owned(),
+                        message: "the file has no header row".to_owned(),
+                    })
+                }
+                Next::NeedMore => {
+                    input.refill(split.pos, split.line)?;
+                    split.pos = 0;
+                }
             }
-        }
-        let width = names.len();
-        let mut record = csv::ByteRecord::new();
-        let mut buf: Vec<Option<Code>> = vec![None; item_cols.len()];
+        };
+        let threads = options
+            .threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        let mut tally = Tally::default();
+        let mut fresh_block = true;
         loop {
-            let more = rdr
-                .read_byte_record(&mut record)
-                .map_err(|e| SurveyError::Csv {
-                    path: e
-                        .position()
-                        .map(|p| format!("row {}", p.line()))
-                        .unwrap_or_default(),
-                    message: e.to_string(),
-                })?;
-            if !more {
-                break;
-            }
-            let line = record.position().map_or(0, |p| p.line());
-            report.rows_read += 1;
-            let mut reject = |column: Option<&str>, err: &SurveyError, reason: String| {
-                report.rows_rejected += 1;
-                report.rejections.push(RowRejection {
-                    line,
-                    column: column.map(str::to_owned),
-                    code: err.code().to_owned(),
-                    reason,
-                });
-            };
-            if record.len() != width {
-                let e = SurveyError::CsvRow {
-                    line,
-                    column: None,
-                    reason: String::new(),
-                };
-                reject(
-                    None,
-                    &e,
-                    format!("row has {} fields, the header has {width}", record.len()),
+            if fresh_block && threads > 1 {
+                fresh_block = false;
+                let (taken, lines) = self.add_block_parallel(
+                    &input.buf[split.pos..],
+                    input.eof,
+                    split.line,
+                    &cols,
+                    threads,
+                    &mut tally,
                 );
-                continue;
+                split.pos += taken;
+                split.line += lines;
             }
-            let mut bad: Option<(usize, SurveyError)> = None;
-            for (k, &col) in item_cols.iter().enumerate() {
-                let cell = trim(&record[col]);
-                buf[k] = if cell.is_empty() {
-                    None
-                } else {
-                    match parse_int(cell).and_then(|v| self.compiled.code(v)) {
-                        Some(c) => Some(c),
-                        None => {
-                            let value = String::from_utf8_lossy(cell).into_owned();
-                            bad = Some((
-                                col,
-                                SurveyError::AnswerOutOfScale {
-                                    path: String::new(),
-                                    value,
-                                },
-                            ));
-                            break;
-                        }
-                    }
-                };
-            }
-            if let Some((col, e)) = bad {
-                let reason = match &e {
-                    SurveyError::AnswerOutOfScale { value, .. } => {
-                        format!("answer {value:?} is not on the answer scale")
-                    }
-                    other => other.to_string(),
-                };
-                reject(Some(&names[col]), &e, reason);
-                continue;
-            }
-            let Ok(unit) = std::str::from_utf8(trim(&record[unit_col])) else {
-                let e = SurveyError::MissingUnit {
-                    path: String::new(),
-                };
-                reject(
-                    Some(&names[unit_col]),
-                    &e,
-                    "unit id is not valid UTF-8".to_owned(),
-                );
-                continue;
-            };
-            let group = match group_col {
-                None => None,
-                Some(g) => match std::str::from_utf8(trim(&record[g])) {
-                    Ok("") => None,
-                    Ok(s) => Some(s),
-                    Err(_) => {
-                        let e = SurveyError::GroupConflict {
-                            path: String::new(),
-                            unit: unit.to_owned(),
-                            first: String::new(),
-                            second: String::new(),
-                        };
-                        reject(Some(&names[g]), &e, "group is not valid UTF-8".to_owned());
-                        continue;
-                    }
-                },
-            };
-            let weight = match weight_col {
-                None => None,
-                Some(wc) => {
-                    let cell = trim(&record[wc]);
-                    match parse_weight(cell) {
-                        Some(w) if w > Decimal::ZERO => Some(w),
-                        _ => {
-                            let value = String::from_utf8_lossy(cell).into_owned();
-                            let e = SurveyError::BadWeight {
-                                path: String::new(),
-                                value: value.clone(),
-                            };
-                            reject(
-                                Some(&names[wc]),
-                                &e,
-                                format!("weight {value:?} must be a positive decimal number"),
-                            );
-                            continue;
-                        }
-                    }
-                }
-            };
-            match self.commit(unit, group, weight, &buf, "") {
-                Ok(()) => report.rows_used += 1,
-                Err(e) => {
-                    let column = match &e {
-                        SurveyError::MissingUnit { .. } => Some(names[unit_col].as_str()),
-                        SurveyError::GroupConflict { .. } => group_col.map(|g| names[g].as_str()),
-                        SurveyError::BadWeight { .. } | SurveyError::Overflow { .. } => {
-                            weight_col.map(|w| names[w].as_str())
-                        }
-                        _ => None,
-                    };
-                    let reason = e.to_string();
-                    reject(column, &e, reason);
+            match split.next(&input.buf, input.eof) {
+                Next::Record(record) => self.add_record(&record, &cols, &mut tally),
+                Next::End => break,
+                Next::NeedMore => {
+                    input.refill(split.pos, split.line)?;
+                    split.pos = 0;
+                    fresh_block = true;
                 }
             }
         }
-        Ok(report)
+        let rows_rejected = tally.rejections.len() as u64;
+        Ok(RowReport {
+            rows_read: tally.rows_read,
+            rows_used: tally.rows_used,
+            rows_rejected,
+            rejections: tally.rejections,
+            ignored_columns: ignored,
+        })
+    }
+
+    /// Adds the records of `bytes` (complete records; the line of the first is `line`).
+    pub(crate) fn add_records(
+        &mut self,
+        bytes: &[u8],
+        line: u64,
+        cols: &Columns,
+        tally: &mut Tally,
+    ) {
+        let mut split = Splitter::new_at(cols.delimiter, line);
+        while let Next::Record(record) = split.next(bytes, true) {
+            self.add_record(&record, cols, tally);
+        }
+    }
+
+    /// Adds one data record, or rejects it whole with its line and reason.
+    fn add_record(&mut self, record: &Record<'_>, cols: &Columns, tally: &mut Tally) {
+        let line = record.line;
+        tally.rows_read += 1;
+        let names = &cols.names;
+        if record.len() != names.len() {
+            let reason = format!(
+                "row has {} fields, the header has {}",
+                record.len(),
+                names.len()
+            );
+            tally.reject(line, None, "csv_row", reason);
+            return;
+        }
+        let mut buf = std::mem::take(&mut self.buf);
+        let missing = self.compiled.slot(None);
+        for (k, &col) in cols.items.iter().enumerate() {
+            let raw = record.field(col);
+            // The common cells first: one digit on the scale, or empty.
+            if let [b] = raw {
+                let slot = self.compiled.byte_slots[usize::from(*b)];
+                if slot != NO_SLOT {
+                    buf[k] = slot;
+                    continue;
+                }
+            }
+            let cell = trim(raw);
+            buf[k] = if cell.is_empty() {
+                missing
+            } else {
+                match parse_int(cell).and_then(|v| self.compiled.code(v)) {
+                    Some(c) => self.compiled.slot(Some(c)),
+                    None => {
+                        let value = String::from_utf8_lossy(cell);
+                        let reason = format!("answer {value:?} is not on the answer scale");
+                        tally.reject(line, Some(&names[col]), "answer_out_of_scale", reason);
+                        self.buf = buf;
+                        return;
+                    }
+                }
+            };
+        }
+        let result = self.add_record_row(record, cols, &buf, tally);
+        self.buf = buf;
+        if result {
+            tally.rows_used += 1;
+        }
+    }
+
+    /// The unit, group and weight of a record whose answers are resolved; commits it or
+    /// rejects it. True when the row was counted.
+    fn add_record_row(
+        &mut self,
+        record: &Record<'_>,
+        cols: &Columns,
+        slots: &[u8],
+        tally: &mut Tally,
+    ) -> bool {
+        let line = record.line;
+        let names = &cols.names;
+        let Ok(unit) = std::str::from_utf8(trim(record.field(cols.unit))) else {
+            let reason = "unit id is not valid UTF-8".to_owned();
+            tally.reject(line, Some(&names[cols.unit]), "missing_unit", reason);
+            return false;
+        };
+        let group = match cols.group {
+            None => None,
+            Some(g) => match std::str::from_utf8(trim(record.field(g))) {
+                Ok("") => None,
+                Ok(s) => Some(s),
+                Err(_) => {
+                    let reason = "group is not valid UTF-8".to_owned();
+                    tally.reject(line, Some(&names[g]), "group_conflict", reason);
+                    return false;
+                }
+            },
+        };
+        let weight = match cols.weight {
+            None => None,
+            Some(wc) => {
+                let cell = trim(record.field(wc));
+                match parse_weight(cell) {
+                    Some(w) if w > Decimal::ZERO => Some(w),
+                    _ => {
+                        let value = String::from_utf8_lossy(cell);
+                        let reason = format!("weight {value:?} must be a positive decimal number");
+                        tally.reject(line, Some(&names[wc]), "bad_weight", reason);
+                        return false;
+                    }
+                }
+            }
+        };
+        match self.commit(unit, group, weight, slots, "") {
+            Ok(()) => true,
+            Err(e) => {
+                let column = match &e {
+                    SurveyError::MissingUnit { .. } => Some(names[cols.unit].as_str()),
+                    SurveyError::GroupConflict { .. } => cols.group.map(|g| names[g].as_str()),
+                    SurveyError::BadWeight { .. } | SurveyError::Overflow { .. } => {
+                        cols.weight.map(|w| names[w].as_str())
+                    }
+                    _ => None,
+                };
+                tally.reject(line, column, e.code(), e.to_string());
+                false
+            }
+        }
     }
 }

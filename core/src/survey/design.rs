@@ -411,7 +411,13 @@ pub(crate) struct Compiled {
     min_code: i64,
     table: Vec<Option<Code>>,
     extra: Vec<(i64, Code)>,
+    /// The slot of a one-byte answer (`b'4'`), [`NO_SLOT`] when that byte needs the general
+    /// parse (not a digit, or a digit off the scale).
+    pub(crate) byte_slots: [u8; 256],
 }
+
+/// Not a slot: the answer needs the general path (and may be off the scale).
+pub(crate) const NO_SLOT: u8 = u8::MAX;
 
 impl Compiled {
     pub(crate) fn new(design: &SurveyDesign) -> Result<Self, SurveyError> {
@@ -474,7 +480,7 @@ impl Compiled {
                 })
             })
             .collect();
-        Ok(Compiled {
+        let mut compiled = Compiled {
             n_items: design.items.len(),
             n_levels: design.scale.len(),
             satisfied,
@@ -483,7 +489,25 @@ impl Compiled {
             min_code,
             table,
             extra,
-        })
+            byte_slots: [NO_SLOT; 256],
+        };
+        for d in 0..10u8 {
+            if let Some(c) = compiled.code(i64::from(d)) {
+                compiled.byte_slots[usize::from(b'0' + d)] = compiled.slot(Some(c));
+            }
+        }
+        Ok(compiled)
+    }
+
+    /// Where an answer is counted among an item's `n_levels + 2` counters: its level index,
+    /// then missing (also no answer), then not applicable. At most 65 (64 levels at most).
+    #[inline]
+    pub(crate) fn slot(&self, code: Option<Code>) -> u8 {
+        match code {
+            Some(Code::Level(l)) => l,
+            None | Some(Code::Missing) => self.n_levels as u8,
+            Some(Code::NotApplicable) => self.n_levels as u8 + 1,
+        }
     }
 
     /// What an integer answer means; `None` when it is off the scale.

@@ -36,18 +36,23 @@ mod ci;
 pub mod columns;
 pub mod conformance;
 mod csv;
+mod csv_parallel;
+mod csv_split;
 mod design;
 pub mod dist;
 mod error;
 mod result;
 
-pub use aggregate::{responses_from_json, AggregateOptions, Aggregator, Response, MAX_WEIGHT_SCALE};
+pub use aggregate::{
+    responses_from_json, AggregateOptions, Aggregator, Response, MAX_WEIGHT_SCALE,
+};
 pub use ci::{proportion_ci, CiMethod, CiOptions, Interval};
 pub use csv::{aggregate_csv, CsvOptions, RowRejection, RowReport};
 pub use design::{default_scale, Element, ElementRule, Item, Level, OverallRule, SurveyDesign};
 pub use error::SurveyError;
 pub use result::{
-    ElementResult, ElementRow, Figure, ItemResult, ItemRow, OverallRow, SipasResult, ThresholdCount, UnitResult,
+    ElementResult, ElementRow, Figure, ItemResult, ItemRow, OverallRow, SipasResult,
+    ThresholdCount, UnitResult,
 };
 
 use rust_decimal::Decimal;
@@ -68,10 +73,15 @@ pub fn sample_size(population: u64, margin: Decimal) -> Result<u64, SurveyError>
             message: format!("margin of error {margin} must be strictly between 0 and 1"),
         });
     }
-    let overflow = || SurveyError::Overflow { path: "sample_size".to_owned() };
+    let overflow = || SurveyError::Overflow {
+        path: "sample_size".to_owned(),
+    };
     let n = Decimal::from(population);
     let e2 = margin.checked_mul(margin).ok_or_else(overflow)?;
-    let denom = n.checked_mul(e2).and_then(|x| x.checked_add(Decimal::ONE)).ok_or_else(overflow)?;
+    let denom = n
+        .checked_mul(e2)
+        .and_then(|x| x.checked_add(Decimal::ONE))
+        .ok_or_else(overflow)?;
     let size = n.checked_div(denom).ok_or_else(overflow)?.ceil();
     u64::try_from(size).map_err(|_| overflow())
 }

@@ -566,23 +566,28 @@ impl Aggregator {
                     .sum::<u64>();
             }
         }
-        let ctx = Ctx {
+        let make_ctx = || Ctx {
             design: &self.design,
             satisfied: &c.satisfied,
             n_levels: c.n_levels,
             weighted: self.options.weighted,
             wscale: self.wscale,
-            n_design,
+            n_design: n_design.clone(),
             ci: *ci,
             alpha,
             t_cache: Default::default(),
         };
+        let ctx = make_ctx();
         let mut order: Vec<&UnitState> = self.units.iter().collect();
         order.sort_by(|a, b| a.id.cmp(&b.id));
-        let units = order
-            .iter()
-            .map(|s| unit_result(&ctx, s))
-            .collect::<Result<Vec<_>, _>>()?;
+        // Units are independent: spread them over the cores (each thread its own quantile
+        // cache; the results do not depend on the split).
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let units = crate::parallel::map_chunks(&order, threads, 8, &make_ctx, &|ctx, s| {
+            unit_result(ctx, s)
+        })
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?;
         let mut group_names: Vec<&str> = order.iter().filter_map(|s| s.group.as_deref()).collect();
         group_names.sort_unstable();
         group_names.dedup();
