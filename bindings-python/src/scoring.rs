@@ -101,6 +101,42 @@ impl PyMethodology {
         to_json(py, &w)
     }
 
+    /// Re-weighs nodes (`weights` as JSON: `[{code, weight}]`), then applies changed values
+    /// (`changes`, may be `[]`); returns the re-weighted methodology, the new scorecard and the
+    /// movements (from `card`) as JSON.
+    fn what_if_weights(
+        &self,
+        py: Python<'_>,
+        card: &PyScorecard,
+        weights: String,
+        changes: String,
+    ) -> PyResult<(PyMethodology, PyScorecard, String)> {
+        let (m, card) = (Arc::clone(&self.inner), Arc::clone(&card.inner));
+        let (scorer, w) = compute(py, move || {
+            let json = |path: &str, e: serde_json::Error| {
+                Error::from(InputError::Json {
+                    path: path.into(),
+                    message: e.to_string(),
+                })
+            };
+            let weights: Vec<par_index::analysis::WeightChange> =
+                serde_json::from_str(&weights).map_err(|e| json("weights", e))?;
+            let changes: Vec<par_index::analysis::Change> =
+                serde_json::from_str(&changes).map_err(|e| json("changes", e))?;
+            par_index::Scorer::new(&m)?.what_if_weights(&card, &weights, &changes)
+        })?;
+        let movements = to_json(py, &w.movements)?;
+        Ok((
+            PyMethodology {
+                inner: Arc::new(scorer.methodology().clone()),
+            },
+            PyScorecard {
+                inner: Arc::new(w.scorecard),
+            },
+            movements,
+        ))
+    }
+
     /// Re-scores a scorecard of this methodology with changed values (`changes` as JSON:
     /// `[{unit, code, value}]`); returns the new scorecard and the movements as JSON.
     fn what_if(

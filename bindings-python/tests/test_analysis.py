@@ -319,3 +319,33 @@ def test_rank_interval_plot_keeps_groups_together(province: pi.Scorecard) -> Non
     order = province.to_pandas()
     assert [t.get_text() for t in ax.get_yticklabels()] == list(order["unit"])
     plt.close(ax.figure)
+
+
+PCI_LIKE = {"format": 1, "id": "pci-like", "title": {"vi": "Thử", "en": "Example"}, "source": "test",
+            "max_points": "100", "criteria": [{"code": "all", "max_points": "100", "aggregation": "weighted_arithmetic",
+                                               "children": [{"code": "a", "max_points": "10", "weight": "2"},
+                                                            {"code": "b", "max_points": "5", "weight": "1"},
+                                                            {"code": "c", "max_points": "20", "weight": "1"}]}]}
+
+
+def test_what_if_on_weights_returns_the_reweighted_methodology() -> None:
+    m = pi.Methodology.from_json(PCI_LIKE)
+    card = m.score([{"unit": "u1", "a": 8, "b": 2.5, "c": 20}, {"unit": "u2", "a": 10, "b": 5, "c": 10}])
+    w = card.what_if(weights={"c": 3})
+    mv = w.movements(exact=True).set_index("unit")
+    # (2 x 80 + 50 + 3 x 100) / 6 = 85 and (2 x 100 + 100 + 3 x 50) / 6 = 75: the ranks swap.
+    assert (mv.loc["u1", "index_after"], mv.loc["u2", "index_after"]) == (D("85"), D("75"))
+    assert (mv.loc["u1", "rank_before"], mv.loc["u1", "rank_after"]) == (2, 1)
+    assert w.methodology is not None and w.methodology.to_dict()["criteria"][0]["children"][2]["weight"] == "3"
+    # Values and weights together, from data frames; a later what-if keeps the new weights.
+    both = card.what_if(pd.DataFrame({"unit": ["u2"], "code": ["b"], "value": [1]}),
+                        weights=pd.DataFrame({"code": ["c"], "weight": [3]}))
+    assert both.movements(exact=True).set_index("unit").loc["u2", "index_after"] == D(370) / D(6)
+    again = w.scorecard.what_if([{"unit": "u2", "code": "b", "value": 1}])
+    assert again.scorecard.to_dict() == both.scorecard.to_dict()
+    with pytest.raises(pi.InputError) as e:
+        card.what_if(weights={"zz": 1})
+    assert (e.value.code, e.value.path) == ("unknown_code", "weights[0].code")
+    with pytest.raises(pi.MethodologyError) as e2:
+        card.what_if(weights={"a": 0, "b": 0, "c": 0})
+    assert e2.value.code == "invalid_rule"

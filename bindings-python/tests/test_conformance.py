@@ -55,7 +55,7 @@ def run(operation: str, input: Dict[str, Any]) -> Any:
     if operation == "gap":
         return _score(input).gap(input["unit"]).to_dict()
     if operation == "what_if":
-        return _score(input).what_if(input["changes"]).to_dict()
+        return _score(input).what_if(input.get("changes", []), weights=input.get("weights")).to_dict()
     if operation == "compare":
         now = _score(input)
         before = _score({"methodology": input["previous_methodology"], "assessments": input["previous_assessments"]})

@@ -153,10 +153,10 @@ function createApi(native, isReady) {
       if (scoredWith.has(this)) scoredWith.set(copy, scoredWith.get(this));
       return copy;
     }
-    whatIf(changes) {
+    whatIf(changes, weights) {
       const m = scoredWith.get(this);
       if (m === undefined) throw argumentError("scorecard", "whatIf needs the methodology this scorecard was scored with");
-      return m.whatIf(this, changes);
+      return m.whatIf(this, changes, weights);
     }
     gap(unit) {
       requireString(unit, "unit");
@@ -223,11 +223,25 @@ function createApi(native, isReady) {
       const text = changesText(changes);
       return parse(call(() => handle(this).apply(handle(scorecard), text)));
     }
-    whatIf(scorecard, changes) {
+    whatIf(scorecard, changes, weights) {
       if (!(scorecard instanceof Scorecard)) throw argumentError("scorecard", "a Scorecard is required");
-      const copy = scorecard.clone();
-      const movements = this.apply(copy, changes);
-      return { scorecard: copy, movements };
+      if (weights === undefined || weights === null) {
+        const copy = scorecard.clone();
+        const movements = this.apply(copy, changes);
+        return { scorecard: copy, movements };
+      }
+      if (!Array.isArray(weights)) throw argumentError("weights", "an array of {code, weight} is required");
+      const weightsText = JSON.stringify(weights.map((w) => (w !== null && typeof w === "object" && typeof w.weight === "number" ? { ...w, weight: String(w.weight) } : w)));
+      const changeText = changesText(changes ?? []);
+      const r = call(() => handle(this).whatIfWeights(handle(scorecard), weightsText, changeText));
+      try {
+        const methodology = wrap(Methodology, r.takeMethodology());
+        const card = wrap(Scorecard, r.takeScorecard());
+        scoredWith.set(card, methodology);
+        return { scorecard: card, movements: parse(r.movements()), methodology };
+      } finally {
+        r.free();
+      }
     }
     toJson() {
       return call(() => handle(this).toJson());

@@ -162,7 +162,11 @@ export class Methodology {
    */
   apply(scorecard: Scorecard, changes: Change[]): Movement[];
   /** As `apply`, on a copy: the scorecard given is not changed. */
-  whatIf(scorecard: Scorecard, changes: Change[]): WhatIf;
+  /**
+   * A what-if on a copy of `scorecard`: changed values, and with `weights` re-weighted children
+   * of weighted nodes (then the result carries the re-weighted `methodology`).
+   */
+  whatIf(scorecard: Scorecard, changes: Change[], weights?: WeightChange[]): WhatIf;
   /** The core's JSON format (reads back with `fromJson`). */
   toJson(): string;
 }
@@ -256,8 +260,8 @@ export class Scorecard {
   /** A figure as displayed, rounded by the methodology's rounding. */
   display(value: Decimal | number): string;
   clone(): Scorecard;
-  /** `methodology.whatIf(this, changes)` with the methodology this scorecard was scored with. */
-  whatIf(changes: Change[]): WhatIf;
+  /** `methodology.whatIf(this, changes, weights)` with the methodology this scorecard was scored with. */
+  whatIf(changes: Change[], weights?: WeightChange[]): WhatIf;
   /** What a unit needs for the next tier and the next rank, and where it can still gain points. */
   gap(unit: string): Gap;
   /** A unit's strengths and weaknesses, node by node, against its group. */
@@ -289,9 +293,17 @@ export interface Movement {
   tierAfter: string | null;
 }
 
+/** A new weight for a child of a weighted node (a decimal string or a number). */
+export interface WeightChange {
+  code: string;
+  weight: Decimal | number;
+}
+
 export interface WhatIf {
   scorecard: Scorecard;
   movements: Movement[];
+  /** The re-weighted methodology, after a what-if on weights. */
+  methodology?: Methodology;
 }
 
 export interface TierRequirement {

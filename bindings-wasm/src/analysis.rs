@@ -6,7 +6,7 @@ use crate::convert::number_of_text;
 use crate::error::{from_core, invalid_argument, JsResult};
 use crate::methodology::WasmMethodology;
 use crate::scorecard::WasmScorecard;
-use par_index::analysis::Change;
+use par_index::analysis::{Change, WeightChange};
 use par_index::error::InputError;
 use serde_json::{Map, Value as Json};
 use std::collections::BTreeMap;
@@ -109,6 +109,69 @@ impl WasmMethodology {
             .apply(card.card_mut(), &changes)
             .map_err(|e| from_core(&e))?;
         Ok(to_js(&movements))
+    }
+}
+
+/// The result of a what-if on weights: the re-weighted methodology, the new scorecard and the
+/// movements (each taken once by the JS wrapper).
+#[wasm_bindgen]
+pub struct WasmReweighed {
+    methodology: Option<WasmMethodology>,
+    scorecard: Option<WasmScorecard>,
+    movements: String,
+}
+
+#[wasm_bindgen]
+impl WasmReweighed {
+    /// The re-weighted methodology (once).
+    #[wasm_bindgen(js_name = takeMethodology)]
+    pub fn take_methodology(&mut self) -> Option<WasmMethodology> {
+        self.methodology.take()
+    }
+
+    /// The new scorecard (once).
+    #[wasm_bindgen(js_name = takeScorecard)]
+    pub fn take_scorecard(&mut self) -> Option<WasmScorecard> {
+        self.scorecard.take()
+    }
+
+    /// Every unit's movement, as JSON text.
+    pub fn movements(&self) -> String {
+        self.movements.clone()
+    }
+}
+
+#[wasm_bindgen]
+impl WasmMethodology {
+    /// Re-weighs nodes (`weights_json`: `[{code, weight}]`), then applies changed values
+    /// (`changes_json`, may be `[]`), to a copy of a scorecard made with this methodology.
+    #[wasm_bindgen(js_name = whatIfWeights)]
+    pub fn what_if_weights(
+        &self,
+        card: &WasmScorecard,
+        weights_json: &str,
+        changes_json: &str,
+    ) -> JsResult<WasmReweighed> {
+        let weights: Vec<WeightChange> = serde_json::from_str(weights_json).map_err(|e| {
+            let err: par_index::Error = InputError::Json {
+                path: "weights".into(),
+                message: e.to_string(),
+            }
+            .into();
+            from_core(&err)
+        })?;
+        let changes = changes(changes_json)?;
+        let (scorer, w) = self
+            .scorer()
+            .what_if_weights(card.card(), &weights, &changes)
+            .map_err(|e| from_core(&e))?;
+        let methodology = WasmMethodology::new(scorer.methodology())?;
+        let tiers = scorer.methodology().tiers.clone();
+        Ok(WasmReweighed {
+            methodology: Some(methodology),
+            scorecard: Some(WasmScorecard::new(w.scorecard, tiers)),
+            movements: to_js(&w.movements),
+        })
     }
 }
 

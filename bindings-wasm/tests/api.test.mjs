@@ -246,6 +246,26 @@ test("proportionCi matches the Wilson interval", () => {
   throwsPar(() => proportionCi(1, 2, { method: "nope" }), "bad_option");
 });
 
+test("analysis: whatIf on weights re-weighs a weighted node and returns the new methodology", () => {
+  const m = Methodology.fromJson(JSON.stringify({
+    format: 1, id: "pci-like", title: { vi: "Thử", en: "Example" }, source: "test", max_points: "100",
+    criteria: [{ code: "all", max_points: "100", aggregation: "weighted_arithmetic", children: [
+      { code: "a", max_points: "10", weight: "2" }, { code: "b", max_points: "5", weight: "1" },
+      { code: "c", max_points: "20", weight: "1" }] }],
+  }));
+  const card = m.score(Assessments.fromJson(JSON.stringify({ units: [
+    { unit: "u1", values: { a: "8", b: "2.5", c: "20" } }, { unit: "u2", values: { a: "10", b: "5", c: "10" } }] })));
+  const w = card.whatIf([], [{ code: "c", weight: 3 }]);
+  // (2 x 80 + 50 + 3 x 100) / 6 = 85 and (2 x 100 + 100 + 3 x 50) / 6 = 75: the ranks swap.
+  assert.deepEqual(w.movements.map((x) => [x.unit, x.indexAfter, x.rankBefore, x.rankAfter]), [["u1", "85", 2, 1], ["u2", "75", 1, 2]]);
+  assert.ok(w.methodology instanceof Methodology);
+  const again = w.scorecard.whatIf([{ unit: "u2", code: "b", value: "1" }]);
+  const both = m.whatIf(card, [{ unit: "u2", code: "b", value: "1" }], [{ code: "c", weight: "3" }]);
+  assert.deepEqual(again.scorecard.units(), both.scorecard.units(), "later what-ifs keep the new weights");
+  throwsPar(() => card.whatIf([], [{ code: "zz", weight: "1" }]), "unknown_code", "weights[0].code");
+  throwsPar(() => card.whatIf([], [{ code: "c" }]), "input_json", "weights");
+});
+
 test("analysis: apply and whatIf move ranks; gap, profile and compare", () => {
   const m = presets.methodology("par2023-ministries");
   const card = m.score(presets.assessments("par2023-ministries"));

@@ -68,7 +68,7 @@ const operations = {
   gap: (input) => coreShape(methodologyOf(input).score(assessmentsOf(input)).gap(input.unit ?? "")),
   what_if: (input) => {
     const m = methodologyOf(input);
-    const w = m.whatIf(m.score(assessmentsOf(input)), input.changes);
+    const w = m.whatIf(m.score(assessmentsOf(input)), input.changes ?? [], input.weights);
     return { scorecard: JSON.parse(w.scorecard.toJson()), movements: coreShape(w.movements) };
   },
   uncertainty: (input) => {

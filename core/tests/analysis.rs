@@ -171,3 +171,80 @@ fn year_over_year_across_methodology_versions() {
     assert_eq!(c.dropped_units, vec!["Gone"]);
     assert_eq!(c.new_units.len(), 15);
 }
+
+/// A two-level weighted tree: an arithmetic mean of a geometric mean and two leaves.
+fn weighted_tree() -> par_index::Methodology {
+    par_index::Methodology::from_json(
+        r#"{"format": 1, "id": "weighted", "title": {"vi": "Thử", "en": "Weighted"}, "source": "test",
+        "max_points": "100", "aggregation": "weighted_arithmetic", "criteria": [
+          {"code": "g", "max_points": "40", "weight": "2", "aggregation": "weighted_geometric", "children": [
+            {"code": "g1", "max_points": "10", "weight": "1"}, {"code": "g2", "max_points": "10", "weight": "3"}]},
+          {"code": "a", "max_points": "30", "weight": "1"},
+          {"code": "b", "max_points": "30", "weight": "1"}]}"#,
+    )
+    .unwrap()
+}
+
+fn weighted_units(values: &[(u32, u32, u32, u32)]) -> Assessments {
+    let units: Vec<String> = values
+        .iter()
+        .enumerate()
+        .map(|(k, (g1, g2, a, b))| format!(r#"{{"unit": "u{k}", "values": {{"g1": "{g1}", "g2": "{g2}", "a": "{a}", "b": "{b}"}}}}"#))
+        .collect();
+    Assessments::from_json(&format!(r#"{{"units": [{}]}}"#, units.join(","))).unwrap()
+}
+
+proptest! {
+    #[test]
+    fn what_if_on_weights_equals_rescoring_the_reweighted_methodology(
+        values in prop::collection::vec((1u32..=10, 1u32..=10, 0u32..=30, 0u32..=30), 1..6),
+        picks in prop::collection::vec((0usize..5, 0i64..=50), 1..4),
+    ) {
+        use par_index::analysis::WeightChange;
+        let m = weighted_tree();
+        let s = Scorer::new(&m).unwrap();
+        let a = weighted_units(&values);
+        let card = s.score(&a).unwrap();
+        let codes = ["g", "g1", "g2", "a", "b"];
+        let weights: Vec<WeightChange> = picks.iter().map(|&(c, w)| WeightChange { code: codes[c].into(), weight: Decimal::new(w, 1) }).collect();
+        match (s.what_if_weights(&card, &weights, &[]), m.with_weights(&weights).and_then(|m| Scorer::new(&m)).and_then(|s| s.score(&a))) {
+            (Ok((_, w)), Ok(fresh)) => prop_assert_eq!(w.scorecard, fresh),
+            (Err(e), Err(f)) => prop_assert_eq!(e.code(), f.code()),
+            (x, y) => prop_assert!(false, "what-if {:?} but rescoring {:?}", x.map(|_| ()), y.map(|_| ())),
+        }
+    }
+}
+
+#[test]
+fn what_if_on_weights_with_values_and_errors() {
+    use par_index::analysis::WeightChange;
+    let s = Scorer::new(&weighted_tree()).unwrap();
+    let card = s.score(&weighted_units(&[(10, 10, 30, 0), (10, 10, 0, 30)])).unwrap();
+    // Equal weights of a and b: both units at (2 x 100 + 100 + 0) / 4 = 75, tied.
+    assert_eq!(card.units[0].index, d("75"));
+    assert_eq!(card.units[1].index, d("75"));
+    let w = |code: &str, weight: &str| WeightChange { code: code.into(), weight: d(weight) };
+    // b twice a: u0 (200 + 100 + 0) / 5 = 60, u1 (200 + 0 + 200) / 5 = 80; then u0's b to 15.
+    let change = Change { unit: "u0".into(), code: "b".into(), value: Some(Value::Number(d("15"))) };
+    let (s2, r) = s.what_if_weights(&card, &[w("b", "2")], &[change]).unwrap();
+    let after: Vec<(Decimal, u32, u32)> = r.movements.iter().map(|m| (m.index_after, m.rank_before, m.rank_after)).collect();
+    assert_eq!(after, vec![(d("80"), 1, 1), (d("80"), 1, 1)]); // u0: (200 + 100 + 2 x 50) / 5
+    assert_eq!(s2.methodology().find("b").unwrap().weight, Some(d("2")));
+    // The same weight again changes nothing.
+    let (_, same) = s.what_if_weights(&card, &[w("a", "1")], &[]).unwrap();
+    assert_eq!(same.scorecard, card);
+    let err = |weights: &[WeightChange]| {
+        let e = s.what_if_weights(&card, weights, &[]).unwrap_err();
+        (e.code().to_owned(), e.path().to_owned())
+    };
+    assert_eq!(err(&[w("a", "1"), w("zz", "1")]), ("unknown_code".to_owned(), "weights[1].code".to_owned()));
+    assert_eq!(err(&[w("a", "-1")]), ("negative_value".to_owned(), "weights[0].weight".to_owned()));
+    // Under a sum parent a weight is the node's max_points: not a weight change.
+    let (ms, ma) = ministries();
+    let mcard = ms.score(&ma).unwrap();
+    let e = ms.what_if_weights(&mcard, &[w("survey", "2")], &[]).unwrap_err();
+    assert_eq!((e.code(), e.path().as_str()), ("invalid_rule", "weights[0].code"));
+    // All of a weighted node's weights at zero: the methodology is invalid.
+    let e = s.what_if_weights(&card, &[w("g1", "0"), w("g2", "0")], &[]).unwrap_err();
+    assert_eq!(e.code(), "invalid_rule");
+}

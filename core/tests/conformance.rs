@@ -55,9 +55,17 @@ fn run(operation: &str, input: &Value) -> Result<Value, par_index::Error> {
         "what_if" => {
             let scorer = par_index::Scorer::new(&methodology()?)?;
             let card = scorer.score(&assessments()?)?;
-            let changes: Vec<par_index::analysis::Change> = serde_json::from_value(input["changes"].clone())
+            let changes: Vec<par_index::analysis::Change> = serde_json::from_value(input.get("changes").cloned().unwrap_or(json!([])))
                 .map_err(|e| par_index::InputError::Json { path: "changes".into(), message: e.to_string() })?;
-            Ok(serde_json::to_value(scorer.what_if(&card, &changes)?).unwrap_or(Value::Null))
+            let result = match input.get("weights") {
+                None => scorer.what_if(&card, &changes)?,
+                Some(w) => {
+                    let weights: Vec<par_index::analysis::WeightChange> = serde_json::from_value(w.clone())
+                        .map_err(|e| par_index::InputError::Json { path: "weights".into(), message: e.to_string() })?;
+                    scorer.what_if_weights(&card, &weights, &changes)?.1
+                }
+            };
+            Ok(serde_json::to_value(result).unwrap_or(Value::Null))
         }
         "compare" => {
             let now = methodology()?.score(&assessments()?)?;

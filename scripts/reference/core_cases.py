@@ -354,6 +354,22 @@ case("core-what-if-not-applicable", "What if a leaf becomes not applicable: it l
 case("core-what-if-unknown-code", "A what-if change naming no leaf.", "what_if",
      {"methodology": methodology(na_tree), "assessments": units(("u", None, {"1.1": "10", "1.2": "30", "2": "30"})), "changes": [{"unit": "u", "code": "9", "value": "1"}]},
      error={"code": "unknown_code", "path": "changes[0].code"})
+# What-if on weights: the PCI-style tree above, c re-weighted from 1 to 3, then u2's b set to 1.
+def wmean(pcts, weights):
+    return sum(p * q for p, q in zip(pcts, weights)) / sum(weights)
+
+
+w_units = units(("u1", None, {"a": "8", "b": "2.5", "c": "20"}), ("u2", None, {"a": "10", "b": "5", "c": "10"}))
+u1_before, u2_before = wmean([D(80), D(50), D(100)], [2, 1, 1]), wmean([D(100), D(100), D(50)], [2, 1, 1])
+u1_after, u2_after = wmean([D(80), D(50), D(100)], [2, 1, 3]), wmean([D(100), D(20), D(50)], [2, 1, 3])
+case("core-what-if-weights", "What if a child of a weighted node weighed 3 instead of 1, and a value changed too: both units move, ranks swap.", "what_if",
+     {"methodology": methodology(w), "assessments": w_units, "weights": [{"code": "c", "weight": "3"}],
+      "changes": [{"unit": "u2", "code": "b", "value": "1"}]},
+     {"movements": [{"unit": "u1", "index_before": norm(u1_before), "index_after": norm(u1_after), "rank_before": 2, "rank_after": 1},
+                    {"unit": "u2", "index_before": norm(u2_before), "index_after": norm(u2_after), "rank_before": 1, "rank_after": 2}]})
+case("core-what-if-weights-under-sum", "A weight change for a node under a sum parent (there the weight is max_points): an error naming the change.", "what_if",
+     {"methodology": m2023, "assessments": a2023, "weights": [{"code": "survey", "weight": "2"}]},
+     error={"code": "invalid_rule", "path": "weights[0].code"})
 prev = methodology([leaf("TD", "70"), leaf("survey", "30")], id="old")
 case("core-compare-versions", "Year over year across versions: TD maps to appraisal; +/- changes, rank moves, unmapped codes, new and dropped units.", "compare",
      {"methodology": two, "assessments": units(("moj", None, {"appraisal": "61.86", "survey": "28.10"}), ("moh", None, {"appraisal": "55.81", "survey": "23.99"}), ("new", None, {"appraisal": "1", "survey": "1"})),

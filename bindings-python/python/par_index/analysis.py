@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence
 from ._display import table_html
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .scoring import Scorecard
+    from .scoring import Methodology, Scorecard
 
 __all__ = ["Profile", "Gap", "WhatIf", "Comparison", "Uncertainty", "signed"]
 
@@ -206,8 +206,10 @@ class WhatIf:
     """The result of a what-if: the new :class:`~par_index.Scorecard` and every unit's
     movement."""
 
-    def __init__(self, scorecard: "Scorecard", movements_text: str) -> None:
+    def __init__(self, scorecard: "Scorecard", movements_text: str, methodology: Optional["Methodology"] = None) -> None:
         self.scorecard = scorecard
+        #: The re-weighted methodology after a what-if on weights (``None`` otherwise).
+        self.methodology = methodology
         self._movements_text = movements_text
         self._movements: List[Dict[str, Any]] = json.loads(movements_text)
 

@@ -49,6 +49,15 @@ class TierBand:
         return f"TierBand({self.code!r}, {self.label!r}, min={self.min}, color={self.color!r})"
 
 
+def _records(table: Any) -> List[Dict[str, Any]]:
+    """Rows of a list of dicts or of a data frame (pandas, polars) as dicts."""
+    cols = columns_of(table)
+    if cols is None:
+        return list(table)
+    keys = list(cols)
+    return [dict(zip(keys, row)) for row in zip(*cols.values())]
+
+
 class Methodology:
     """A validated methodology: criteria tree, tiers, rounding, ranking and policies."""
 
@@ -235,21 +244,26 @@ class Scorecard:
         ``dropped_units``, ``unmapped_codes``, ``unmapped_previous_codes``."""
         return Comparison(self._inner.compare_json(previous._inner, dict(mapping or {})))
 
-    def what_if(self, changes: Any) -> WhatIf:
+    def what_if(self, changes: Any = (), weights: Any = None) -> WhatIf:
         """Re-scores with changed values (``[{"unit", "code", "value"}]`` or a DataFrame of
-        those columns): ``.scorecard`` (a :class:`Scorecard`) and ``.movements()``."""
+        those columns) and, with ``weights`` (``{code: weight}``, ``[{"code", "weight"}]`` or
+        a DataFrame), re-weighted children of weighted nodes: ``.scorecard`` (a
+        :class:`Scorecard`), ``.movements()`` and, after re-weighting, ``.methodology``."""
         if self._methodology is None:
             raise InputError("what_if needs the methodology this scorecard was scored with", "input_type", "what_if")
-        cols = columns_of(changes)
-        if cols is not None:
-            keys = list(cols)
-            changes = [dict(zip(keys, row)) for row in zip(*cols.values())]
         rows = [{"unit": c["unit"], "code": c["code"],
                  "value": None if c.get("value") is None else (c["value"] if isinstance(c["value"], (bool, str))
                                                                  else value_text(c["value"]))}
-                for c in changes]
-        card, movements = self._methodology._inner.what_if(self._inner, json.dumps(rows))
-        return WhatIf(Scorecard(card, self._methodology), movements)
+                for c in _records(changes)]
+        if weights is None:
+            card, movements = self._methodology._inner.what_if(self._inner, json.dumps(rows))
+            return WhatIf(Scorecard(card, self._methodology), movements)
+        pairs = weights.items() if isinstance(weights, dict) else ((w["code"], w["weight"]) for w in _records(weights))
+        weight_rows = [{"code": code, "weight": value_text(weight)} for code, weight in pairs]
+        inner, card, movements = self._methodology._inner.what_if_weights(self._inner, json.dumps(weight_rows),
+                                                                          json.dumps(rows))
+        methodology = Methodology(inner)
+        return WhatIf(Scorecard(card, methodology), movements, methodology)
 
     def uncertainty(self, spec: Any) -> Uncertainty:
         """Monte Carlo uncertainty of indices and ranks (``spec``: dict, JSON text or path, e.g.

@@ -79,14 +79,8 @@ impl Scorer {
     /// only the changed units' groups are ranked again. Returns every unit's movement (in
     /// scorecard order). On error the scorecard is left as it was.
     pub fn apply(&self, card: &mut Scorecard, changes: &[Change]) -> Result<Vec<Movement>> {
-        if !Arc::ptr_eq(&card.tree, &self.tree) && *card.tree != *self.tree {
-            return Err(MethodologyError::InvalidRule {
-                path: "scorecard".into(),
-                message: "the scorecard was made with another methodology".into(),
-            }
-            .into());
-        }
-        let before: Vec<(Decimal, u32, Option<String>)> = card.units.iter().map(|u| (u.index, u.rank, u.tier.clone())).collect();
+        self.check_card(card)?;
+        let before = snapshot(card);
         let mut saved: Vec<(usize, UnitScore)> = Vec::new();
         let mut outcome = Ok(());
         for (k, change) in changes.iter().enumerate() {
@@ -106,21 +100,37 @@ impl Scorer {
             groups.push(card.units[*u].group.clone());
         }
         self.rank_groups(&mut card.units, &groups);
-        Ok(card
-            .units
-            .iter()
-            .zip(before)
-            .map(|(a, (index_before, rank_before, tier_before))| Movement {
-                unit: a.unit.clone(),
-                group: a.group.clone(),
-                index_before,
-                index_after: a.index,
-                rank_before,
-                rank_after: a.rank,
-                tier_before,
-                tier_after: a.tier.clone(),
-            })
-            .collect())
+        Ok(movements(card, before))
+    }
+
+    /// Recomputes inner nodes `nodes` (children before parents) of one unit from its current
+    /// figures and settles its total; `input` sets the value shown on leaf `leaf` if given.
+    pub(super) fn recompute(&self, unit: &mut UnitScore, a: &Assessment, mut figures: Vec<Figure>, nodes: &[usize]) -> Result<()> {
+        let tree = &*self.tree;
+        for &p in nodes {
+            figures[p] = self.inner_figure(p, &figures, &a.unit)?;
+        }
+        for &c in nodes.iter().filter(|&&c| c > 0) {
+            let node = &mut unit.nodes[c - 1];
+            let f = &figures[c];
+            node.points = f.points.normalize();
+            node.max_points = f.max.normalize();
+            node.percent = crate::number::percent(f.points, f.max, &tree.nodes[c].path)?;
+            node.status = f.status;
+        }
+        self.settle(unit, a, &figures[0])
+    }
+
+    /// An error unless `card` was scored with this scorer's methodology.
+    pub(super) fn check_card(&self, card: &Scorecard) -> Result<()> {
+        if !Arc::ptr_eq(&card.tree, &self.tree) && *card.tree != *self.tree {
+            return Err(MethodologyError::InvalidRule {
+                path: "scorecard".into(),
+                message: "the scorecard was made with another methodology".into(),
+            }
+            .into());
+        }
+        Ok(())
     }
 
     fn apply_one(&self, card: &mut Scorecard, change: &Change, k: usize, saved: &mut Vec<(usize, UnitScore)>) -> Result<()> {
@@ -138,41 +148,73 @@ impl Scorer {
         }
         let unit = &mut card.units[u];
         // The values the recomputation reads: the changed one, and the adjustments.
-        let mut a = Assessment { unit: unit.unit.clone(), group: unit.group.clone(), ..Default::default() };
-        for adj in &unit.adjustments {
-            if !adj.points.is_zero() {
-                a.values.insert(adj.code.clone(), Value::Number(adj.points));
-            }
-        }
+        let mut a = adjustments_of(unit);
         match change.value {
             Some(v) => a.values.insert(change.code.clone(), v),
             None => a.values.remove(&change.code),
         };
         a.origins.insert(change.code.clone(), format!("{at}.value"));
-        let mut figures: Vec<Figure> = Vec::with_capacity(tree.nodes.len());
-        figures.push(Figure { points: unit.tree_points, max: unit.max_points, status: NodeStatus::Scored });
-        figures.extend(unit.nodes.iter().map(|n| Figure { points: n.points, max: n.max_points, status: n.status }));
+        let mut figures = figures_of(unit);
+        let mut ancestors = Vec::new();
         if let Some(i) = leaf {
             figures[i] = self.leaf_figure(i, &a)?;
-            let mut changed = vec![i];
+            let f = &figures[i];
+            let node = &mut unit.nodes[i - 1];
+            node.points = f.points.normalize();
+            node.max_points = f.max.normalize();
+            node.percent = crate::number::percent(f.points, f.max, &tree.nodes[i].path)?;
+            node.status = f.status;
+            node.input = change.value;
             let mut parent = tree.nodes[i].parent;
             while let Some(p) = parent {
-                figures[p] = self.inner_figure(p, &figures, &a.unit)?;
-                changed.push(p);
+                ancestors.push(p);
                 parent = tree.nodes[p].parent;
             }
-            for &c in changed.iter().filter(|&&c| c > 0) {
-                let node = &mut unit.nodes[c - 1];
-                let f = &figures[c];
-                node.points = f.points.normalize();
-                node.max_points = f.max.normalize();
-                node.percent = crate::number::percent(f.points, f.max, &tree.nodes[c].path)?;
-                node.status = f.status;
-                if c == i {
-                    node.input = change.value;
-                }
-            }
         }
-        self.settle(unit, &a, &figures[0])
+        self.recompute(unit, &a, figures, &ancestors)
     }
+}
+
+/// Each unit's index, rank and tier, to report movements against.
+pub(super) type Snapshot = Vec<(Decimal, u32, Option<String>)>;
+
+pub(super) fn snapshot(card: &Scorecard) -> Snapshot {
+    card.units.iter().map(|u| (u.index, u.rank, u.tier.clone())).collect()
+}
+
+/// Every unit's movement from `before` to `card`, in scorecard order.
+pub(super) fn movements(card: &Scorecard, before: Snapshot) -> Vec<Movement> {
+    card.units
+        .iter()
+        .zip(before)
+        .map(|(a, (index_before, rank_before, tier_before))| Movement {
+            unit: a.unit.clone(),
+            group: a.group.clone(),
+            index_before,
+            index_after: a.index,
+            rank_before,
+            rank_after: a.rank,
+            tier_before,
+            tier_after: a.tier.clone(),
+        })
+        .collect()
+}
+
+/// The inputs a recomputation reads besides leaves: the unit's adjustments.
+pub(super) fn adjustments_of(unit: &UnitScore) -> Assessment {
+    let mut a = Assessment { unit: unit.unit.clone(), group: unit.group.clone(), ..Default::default() };
+    for adj in &unit.adjustments {
+        if !adj.points.is_zero() {
+            a.values.insert(adj.code.clone(), Value::Number(adj.points));
+        }
+    }
+    a
+}
+
+/// A unit's node figures as the scorer computed them (root first, then tree order).
+pub(super) fn figures_of(unit: &UnitScore) -> Vec<Figure> {
+    let mut figures: Vec<Figure> = Vec::with_capacity(unit.nodes.len() + 1);
+    figures.push(Figure { points: unit.tree_points, max: unit.max_points, status: NodeStatus::Scored });
+    figures.extend(unit.nodes.iter().map(|n| Figure { points: n.points, max: n.max_points, status: n.status }));
+    figures
 }
