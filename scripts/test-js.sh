@@ -3,7 +3,8 @@
 # Idempotent and safe on a fresh machine: installs what is missing, then
 #   1. builds the package (bindings-wasm/build.sh) and packs it with npm pack,
 #   2. installs the tarball into a temporary consumer folder and runs the node --test suite
-#      there (API tests and the shared conformance cases), so what ships is what is tested,
+#      there (API tests, the shared conformance cases, the errors only JavaScript raises), so
+#      what ships is what is tested,
 #   3. type-checks a sample consumer with tsc --strict against the shipped declarations,
 #   4. serves examples/web with the packed files on 127.0.0.1 and drives Debian's chromium
 #      headless with playwright-core (screenshot: out/screenshots/web.png).
@@ -54,11 +55,11 @@ consumer="$work/consumer"
 mkdir -p "$consumer/test"
 printf '{\n  "name": "par-index-consumer",\n  "private": true,\n  "type": "module"\n}\n' > "$consumer/package.json"
 (cd "$consumer" && npm install --no-audit --no-fund --no-package-lock --silent "$work/$tarball")
-cp "$wasm/tests/api.test.mjs" "$wasm/tests/conformance.test.mjs" "$consumer/test/"
+cp "$wasm/tests/api.test.mjs" "$wasm/tests/conformance.test.mjs" "$wasm/tests/errors.test.mjs" "$consumer/test/"
 cp "$wasm/tests/consumer/typecheck.ts" "$wasm/tests/consumer/tsconfig.json" "$consumer/"
 
 echo "== node --test (installed package)"
-(cd "$consumer" && PAR_INDEX_ROOT="$root" node --test --test-reporter=spec test/api.test.mjs test/conformance.test.mjs)
+(cd "$consumer" && PAR_INDEX_ROOT="$root" node --test --test-reporter=spec test/api.test.mjs test/conformance.test.mjs test/errors.test.mjs)
 
 echo "== tsc --strict (sample consumer)"
 "$wasm/node_modules/.bin/tsc" -p "$consumer/tsconfig.json"

@@ -77,3 +77,17 @@ where
         )),
     }
 }
+
+/// Panics inside [`compute`], so that a test can check that a panic reaches Python as
+/// `par_index.InternalError` with code `internal`: the core panics on no input, so this is the
+/// only way to exercise that path. Private (`par_index._native._panic_for_tests`), not in `__all__`.
+#[pyfunction]
+#[pyo3(name = "_panic_for_tests")]
+pub fn panic_for_tests(py: Python<'_>) -> PyResult<()> {
+    compute(py, || -> Result<(), Error> {
+        #[allow(clippy::panic)] // deliberate: this function exists to panic
+        {
+            panic!("deliberate panic raised by par_index._native._panic_for_tests")
+        }
+    })
+}

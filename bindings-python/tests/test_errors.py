@@ -162,6 +162,26 @@ def test_internal_error_class() -> None:
     assert isinstance(e, pi.ParIndexError) and e.kind == "internal"
 
 
+def test_panic_becomes_internal_error() -> None:
+    # The core panics on no input, so a private hook panics inside the native module.
+    from par_index import _native
+
+    with pytest.raises(pi.InternalError) as e:
+        _native._panic_for_tests()
+    assert e.value.code == "internal" and e.value.path == "" and e.value.kind == "internal"
+    assert "please report it" in str(e.value) and "deliberate panic" in str(e.value)
+
+
+def test_invalid_input_from_the_native_module() -> None:
+    # The public API hands the native module numpy arrays; anything else is refused there.
+    from par_index import _native
+
+    agg = _native.Aggregator(pi.SurveyDesign.from_items(["q1"])._inner, False)
+    with pytest.raises(pi.InputError) as e:
+        agg.add_columns([0], ["a"], None, [], None, [[5.0]])
+    assert e.value.code == "invalid_input" and e.value.path == "unit"
+
+
 def test_no_panic_exception_reaches_users() -> None:
     # Hostile inputs go through every native entry point; only ParIndexError may come out.
     hostile = ["", "{", "[]", "null", '{"units": 5}', "\x00", "9" * 5000, '{"format": 99}']

@@ -149,7 +149,14 @@ def test_merge_and_pickle_equal_single_pass() -> None:
 def test_merge_mismatch() -> None:
     with pytest.raises(pi.SurveyError) as e:
         pi.Aggregator(ITEMS).merge(pi.Aggregator(["q1"]))
-    assert e.value.code == "design_mismatch"
+    assert e.value.code == "design_mismatch" and e.value.path == "merge"
+    with pytest.raises(pi.SurveyError) as e2:
+        pi.Aggregator(ITEMS).merge(pi.Aggregator(ITEMS, weighted=True))
+    assert e2.value.code == "design_mismatch" and e2.value.path == "merge"
+    state = pi.Aggregator(ITEMS)
+    with pytest.raises(pi.ParIndexError) as e3:
+        state.merge(state)
+    assert e3.value.code == "design_mismatch" and e3.value.path == "merge"
 
 
 @settings(max_examples=25, deadline=None)

@@ -61,6 +61,19 @@ try {
   await page.waitForSelector("body[data-ready=true]", { timeout: 30_000 });
   ok("page loaded and the WebAssembly module initialised");
 
+  // A second instance of the package (another URL), before its init(): every call is refused.
+  const early = await page.evaluate(async () => {
+    const fresh = await import("./par-index/index.js?before-init");
+    try {
+      fresh.version();
+      return { thrown: false };
+    } catch (e) {
+      return { thrown: true, par: e instanceof fresh.ParIndexError, code: e.code, path: e.path };
+    }
+  });
+  assert.deepEqual(early, { thrown: true, par: true, code: "not_initialized", path: "" });
+  ok("a call before await init() is refused with a ParIndexError, code not_initialized");
+
   const order = await page.$$eval("#ministries tbody tr", (trs) => trs.map((tr) => tr.dataset.unit));
   const published = await page.evaluate(async () => {
     const m = await import("./par-index/index.js");

@@ -13,7 +13,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from 
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
-  Assessments, Methodology, ParIndexError, SurveyDesign, display, loadUncertainty, proportionCi, sipas,
+  Assessments, Methodology, ParIndexError, SurveyDesign, display, loadUncertainty, presets, proportionCi, sipas,
 } from "par-index";
 
 // The Monte Carlo analysis is a second module of the package, loaded through its public path.
@@ -52,6 +52,20 @@ function assessmentsOf(input) {
   return Assessments.fromJson(text(input.assessments));
 }
 
+const designOf = (input) => (input.design !== undefined ? SurveyDesign.fromObject(input.design) : input.items);
+
+/** A SIPAS result in the core's shape. */
+function sipasOutput(r) {
+  const whole = JSON.parse(r.toJson());
+  return {
+    items: coreShape(r.items()),
+    elements: coreShape(r.elements()),
+    overall: coreShape(r.overall()),
+    all: whole.all,
+    groups: whole.groups,
+  };
+}
+
 /** Each operation the JS API supports, mapped to public calls; output in the core's shape. */
 const operations = {
   validate: (input) => {
@@ -84,20 +98,26 @@ const operations = {
   proportion_ci: (input) => proportionCi(input.successes, input.n, { method: input.method ?? undefined, level: input.level ?? undefined }),
   sipas: (input) => {
     const o = input.options ?? {};
-    const design = input.design !== undefined ? SurveyDesign.fromObject(input.design) : input.items;
-    const r = sipas(input.responses, design, {
+    return sipasOutput(sipas(input.responses, designOf(input), {
       ci: o.ci ?? undefined,
       level: o.level ?? undefined,
       weight: o.weight ?? undefined,
+    }));
+  },
+  sipas_csv: (input) => {
+    const o = input.options ?? {};
+    const r = sipas(input.csv, designOf(input), {
+      unit: o.unit_column, group: o.group_column, weight: o.weight_column, ci: o.ci ?? undefined, level: o.level ?? undefined,
     });
-    const whole = JSON.parse(r.toJson());
-    return {
-      items: coreShape(r.items()),
-      elements: coreShape(r.elements()),
-      overall: coreShape(r.overall()),
-      all: whole.all,
-      groups: whole.groups,
-    };
+    // JavaScript lists rejected rows in the report instead of throwing; the first one fails the
+    // case, as in the strict readers of Rust and Python (with the code the report gives it).
+    const [rejected] = r.report().rejections;
+    if (rejected !== undefined) throw new ParIndexError(rejected.reason, rejected.code, rejected.path, "survey");
+    return sipasOutput(r);
+  },
+  preset: (input) => {
+    (input.kind === "assessments" ? presets.assessments : presets.methodology)(input.name);
+    return { valid: true };
   },
 };
 
@@ -138,6 +158,9 @@ function stringify(value) {
   return marked.replace(/"\\u0000float:(-?\d+)"/g, "$1.0");
 }
 
+// Error codes of the cases that passed here, for the catalogue check below.
+const passedErrorCodes = new Set();
+
 const files = existsSync(casesDir) ? readdirSync(casesDir).filter((f) => f.endsWith(".json")).sort() : [];
 const counts = { passed: 0, failed: 0, skipped: 0 };
 const skipped = [];
@@ -176,6 +199,7 @@ for (const file of files) {
         if (c.expected !== undefined) subset(c.expected, output, c.tolerance ?? 0);
       }
       counts.passed += 1;
+      if (c.expected_error !== undefined) passedErrorCodes.add(c.expected_error.code);
     } catch (e) {
       counts.failed += 1;
       throw e;
@@ -190,3 +214,39 @@ after(() => {
 if (files.length === 0) {
   test("conformance cases present", { skip: `no cases in ${casesDir}` }, () => {});
 }
+
+// Codes of docs/errors.md that no conformance case raises in JavaScript, each tested directly by
+// the file named (bindings-wasm/tests/, which must mention the code). Keep it short: a code
+// belongs here only when no shared operation can raise it in JavaScript.
+const DIRECT = {
+  panic: "errors.test.mjs", // a trap of the WebAssembly module; the core panics on no input
+  not_built: "errors.test.mjs", // a copy of the package without its uncertainty/ module
+  not_initialized: "browser.mjs", // the browser build before `await init()` (Node needs no init)
+};
+
+/**
+ * Codes of the error catalogue (rows starting with "| `code`") that are neither the code of a
+ * passing error case (`covered`), nor in `direct`, nor documented in a row of theirs as
+ * "`binding`: cannot occur".
+ */
+function uncovered(catalogue, covered, direct, binding) {
+  const exempt = new Map();
+  for (const line of catalogue.split("\n")) {
+    const m = /^\| `([^`]*)`/.exec(line);
+    if (m) exempt.set(m[1], exempt.get(m[1]) === true || line.includes(`${binding}: cannot occur`));
+  }
+  return [...exempt].filter(([code, x]) => !x && !covered.has(code) && !Object.hasOwn(direct, code)).map(([code]) => code).sort();
+}
+
+test("every catalogued error code is tested", () => {
+  const catalogue = readFileSync(join(root, "docs", "errors.md"), "utf8");
+  for (const [code, file] of Object.entries(DIRECT)) {
+    assert.ok(catalogue.includes(`| \`${code}\` |`), `${code} is not in docs/errors.md`);
+    assert.ok(readFileSync(join(root, "bindings-wasm", "tests", file), "utf8").includes(`"${code}"`), `${file} does not test ${code}`);
+  }
+  const missing = uncovered(catalogue, passedErrorCodes, DIRECT, "JS");
+  assert.deepEqual(missing, [], `error codes with no conformance case and no direct JS test: ${missing.join(", ")}`);
+  // The check itself can fail: an uncovered code is named.
+  const sample = "| `zz_new` | a |\n| `csv` | b |\n| `internal` | JS: cannot occur |\n";
+  assert.deepEqual(uncovered(sample, new Set(["csv"]), {}, "JS"), ["zz_new"]);
+});

@@ -5,6 +5,7 @@
 
 use par_index::{Assessments, CsvOptions, Methodology, Rounding, RoundingMode};
 use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 fn repo() -> PathBuf {
@@ -46,6 +47,13 @@ fn run(operation: &str, input: &Value) -> Result<Value, par_index::Error> {
             Ok(serde_json::to_value(&audit).unwrap_or(Value::Null))
         }
         "validate" => methodology().map(|_| json!({"valid": true})),
+        "preset" => {
+            let name = input["name"].as_str().unwrap_or("");
+            match input["kind"].as_str() {
+                Some("assessments") => par_index::presets::assessments(name).map(|_| json!({"valid": true})),
+                _ => par_index::presets::methodology(name).map(|_| json!({"valid": true})),
+            }
+        }
         "profile" | "gap" => {
             let card = methodology()?.score(&assessments()?)?;
             let unit = input["unit"].as_str().unwrap_or("");
@@ -124,36 +132,46 @@ fn subset(expected: &Value, actual: &Value, tolerance: f64, at: &str) -> Result<
     }
 }
 
-#[test]
-fn conformance_cases() {
-    let dir = repo().join("conformance/cases");
-    let out = repo().join("out/conformance/rust");
-    std::fs::create_dir_all(&out).unwrap();
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+/// The case files, in name order.
+fn case_paths() -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(repo().join("conformance/cases"))
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .collect();
     paths.sort();
+    paths
+}
+
+/// Runs one case: what it produced (the output, or `{"error": {code, path}}`) and the verdict.
+fn check(case: &Value) -> (Value, Result<(), String>) {
+    let tolerance = case.get("tolerance").and_then(Value::as_f64).unwrap_or(0.0);
+    let result = run(case["operation"].as_str().unwrap(), &case["input"]);
+    let produced = match &result {
+        Ok(v) => v.clone(),
+        Err(e) => json!({"error": {"code": e.code(), "path": e.path()}}),
+    };
+    let verdict = match (case.get("expected"), case.get("expected_error"), &result) {
+        (Some(e), _, Ok(actual)) => subset(e, actual, tolerance, "output"),
+        (_, Some(e), Err(_)) => subset(e, &produced["error"], 0.0, "error"),
+        (Some(_), _, Err(err)) => Err(format!("failed with {}: {err}", err.code())),
+        (_, Some(_), Ok(_)) => Err("succeeded, expected an error".to_owned()),
+        (None, None, _) => Err("case has neither expected nor expected_error".to_owned()),
+    };
+    (produced, verdict)
+}
+
+#[test]
+fn conformance_cases() {
+    let out = repo().join("out/conformance/rust");
+    std::fs::create_dir_all(&out).unwrap();
     let (mut passed, mut failures) = (0, Vec::new());
-    for path in &paths {
+    for path in &case_paths() {
         let case: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         let name = case["name"].as_str().unwrap().to_owned();
         assert_eq!(Some(name.as_str()), path.file_stem().and_then(|s| s.to_str()), "case name must equal its file name");
-        let tolerance = case.get("tolerance").and_then(Value::as_f64).unwrap_or(0.0);
-        let result = run(case["operation"].as_str().unwrap(), &case["input"]);
-        let produced = match &result {
-            Ok(v) => v.clone(),
-            Err(e) => json!({"error": {"code": e.code(), "path": e.path()}}),
-        };
+        let (produced, verdict) = check(&case);
         std::fs::write(out.join(format!("{name}.json")), serde_json::to_string_pretty(&produced).unwrap()).unwrap();
-        let verdict = match (case.get("expected"), case.get("expected_error"), &result) {
-            (Some(e), _, Ok(actual)) => subset(e, actual, tolerance, "output"),
-            (_, Some(e), Err(_)) => subset(e, &produced["error"], 0.0, "error"),
-            (Some(_), _, Err(err)) => Err(format!("failed with {}: {err}", err.code())),
-            (_, Some(_), Ok(_)) => Err("succeeded, expected an error".to_owned()),
-            (None, None, _) => Err("case has neither expected nor expected_error".to_owned()),
-        };
         match verdict {
             Ok(()) => passed += 1,
             Err(why) => failures.push(format!("{name}: {why}")),
@@ -162,4 +180,55 @@ fn conformance_cases() {
     println!("conformance (rust): {passed} passed, {} failed", failures.len());
     assert!(failures.is_empty(), "failed cases:\n{}", failures.join("\n"));
     assert!(passed > 0, "no conformance case ran");
+}
+
+/// Codes of docs/errors.md that no conformance operation can reach, each tested directly in
+/// Rust by the file named (which must mention the code). Keep it short: a code belongs here
+/// only when no shared operation can raise it.
+const DIRECT: &[(&str, &str)] = &[
+    // Merging aggregation states: no conformance operation merges (JavaScript has no merge).
+    ("design_mismatch", "core/tests/survey_api.rs"),
+    // Parsing a figure reference: only the Rust API parses one (a methodology's figures are
+    // checked on load, as invalid_rule).
+    ("invalid_figure", "core/tests/survey_api.rs"),
+];
+
+/// Every code of the error catalogue (table rows starting with "| `code`") that is neither the
+/// code of a passing error case (`covered`), nor in `direct`, nor documented in its row as
+/// "`binding`: cannot occur".
+fn uncovered(catalogue: &str, covered: &BTreeSet<String>, direct: &[(&str, &str)], binding: &str) -> Vec<String> {
+    let exempt = format!("{binding}: cannot occur");
+    let mut rows: BTreeMap<&str, bool> = BTreeMap::new();
+    for line in catalogue.lines().filter(|l| l.starts_with("| `")) {
+        let code = line[3..].split('`').next().unwrap_or("");
+        *rows.entry(code).or_default() |= line.contains(&exempt);
+    }
+    rows.into_iter()
+        .filter(|&(code, exempt)| !exempt && !covered.contains(code) && !direct.iter().any(|(d, _)| *d == code))
+        .map(|(code, _)| code.to_owned())
+        .collect()
+}
+
+#[test]
+fn every_catalogued_error_code_is_tested() {
+    let catalogue = std::fs::read_to_string(repo().join("docs/errors.md")).unwrap();
+    let mut covered = BTreeSet::new();
+    for path in &case_paths() {
+        let case: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        if let Some(code) = case["expected_error"]["code"].as_str() {
+            if check(&case).1.is_ok() {
+                covered.insert(code.to_owned());
+            }
+        }
+    }
+    for (code, file) in DIRECT {
+        assert!(catalogue.contains(&format!("| `{code}` |")), "{code} is not in docs/errors.md");
+        let text = std::fs::read_to_string(repo().join(file)).unwrap();
+        assert!(text.contains(&format!("\"{code}\"")), "{file} does not test {code}");
+    }
+    let missing = uncovered(&catalogue, &covered, DIRECT, "Rust");
+    assert!(missing.is_empty(), "error codes with no conformance case and no direct Rust test: {missing:?}");
+    // The check itself can fail: an uncovered code is named.
+    let sample = "| `zz_new` | a |\n| `csv` | b |\n| `internal` | Rust: cannot occur |\n";
+    assert_eq!(uncovered(sample, &BTreeSet::from(["csv".to_owned()]), &[], "Rust"), ["zz_new"]);
 }

@@ -379,6 +379,15 @@ case("core-compare-versions", "Year over year across versions: TD maps to apprai
                 {"unit": "moh", "index_change": norm(D("79.80") - 88), "rank_change": -1}],
       "new_units": ["new"], "dropped_units": ["old"], "unmapped_codes": [], "unmapped_previous_codes": []})
 
+# --- one case per error code that no case above reaches ------------------------------------
+case("core-err-decimal_overflow", "A value so large that exact arithmetic would leave the 96-bit decimal range: an error, never a wrap.", "score",
+     {"methodology": methodology([leaf("x", "100", {"type": "linear", "from": "0", "to": "100"})]),
+      "assessments": units(("u", None, {"x": "10000000000000000000000000000"}))},
+     error={"code": "decimal_overflow", "path": "units[0].values.x"})
+case("core-err-unknown_preset", "A preset name that does not ship.", "preset",
+     {"kind": "methodology", "name": "par2099-nowhere"},
+     error={"code": "unknown_preset", "path": "methodology"})
+
 OUT.mkdir(parents=True, exist_ok=True)
 for old in OUT.glob("core-*.json"):
     old.unlink()

@@ -299,6 +299,25 @@ def plan_cases():
     err("sipas-error-filter-unknown-item", "A filter must name an earlier item.",
         {"design": {"format": 1, "elements": [{"code": "e"}], "items": [{"code": "q1", "element": "e", "filter": "q0", "filter_levels": [1]}]},
          "responses": [], "options": {}}, "unknown_item", "items[0].filter")
+    # One case per survey error code that no case above reaches.
+    one = {"items": ["q1"], "options": {"ci": "wilson", "level": 0.95, "weight": False}}
+    err("sipas-err-survey_json", "A response with a misspelt field is an error naming the response, not ignored.",
+        {**one, "responses": [{"unit": "a", "answers": {"q1": 4}, "wieght": 2}]}, "survey_json", "responses[0]")
+    err("sipas-err-missing_unit", "A response without a unit id.",
+        {**one, "responses": [{"unit": "", "answers": {"q1": 4}}]}, "missing_unit", "responses[0].unit")
+    err("sipas-err-decimal_overflow", "A weight whose square leaves the range of exact decimals.",
+        {**one, "options": {"ci": "wilson", "level": 0.95, "weight": True},
+         "responses": [{"unit": "a", "weight": 1000000000000000, "answers": {"q1": 4}}]}, "decimal_overflow", "responses[0].weight")
+    err("sipas-err-empty", "A design without items.",
+        {"design": {"format": 1, "elements": [{"code": "e"}], "items": []}, "responses": [], "options": {}}, "empty", "items")
+    err("sipas-err-invalid_design", "A missing-answer code that is also a level of the scale.",
+        {"design": {"format": 1, "elements": [{"code": "e"}], "items": [{"code": "q1", "element": "e"}], "missing_codes": [5]},
+         "responses": [], "options": {}}, "invalid_design", "missing_codes[0]")
+    csv_err = lambda name, desc, input_, code, path: add(name, desc, input_, operation="sipas_csv", error={"code": code, "path": path})
+    csv_err("sipas-err-csv_row", "A ragged CSV row: the strict read fails on it, naming the line.",
+            {"items": ["q1"], "csv": "unit,q1\nA,5\nB,4,9\n", "options": {}}, "csv_row", "row 3")
+    csv_err("sipas-err-missing_column", "A CSV header without the unit column.",
+            {"items": ["q1"], "csv": "who,q1\nA,5\n", "options": {}}, "missing_column", "header, column unit")
     return cases
 
 
@@ -428,7 +447,7 @@ def assemble(work, outdir):
         r_out = json.load(f, object_hook=lambda d: {k: float(v) if isinstance(v, str) else v for k, v in d.items()})
     written = 0
     for ci, c in enumerate(cases):
-        case = {"name": c["name"], "description": c["description"], "operation": "sipas", "input": c["input"]}
+        case = {"name": c["name"], "description": c["description"], "operation": c.get("operation", "sipas"), "input": c["input"]}
         if "error" in c:
             case["expected_error"] = c["error"]
         else:

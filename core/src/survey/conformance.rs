@@ -5,11 +5,16 @@
 //! - `sipas`: input `{design | items, responses, options: {ci, level, weight}}`, output
 //!   `{items, elements, overall, all}`: the row tables of [`SipasResult`](super::SipasResult)
 //!   (decimals as strings, floats as numbers) and the all-units result.
+//! - `sipas_csv`: input `{design | items, csv, options: {ci, level, unit_column, group_column,
+//!   weight_column}}`, output as `sipas`. Strict: the first rejected row is the error
+//!   ([`RowRejection::to_error`](super::RowRejection::to_error), code `csv_row`).
 
 use super::aggregate::{AggregateOptions, Aggregator, Response};
 use super::ci::{proportion_ci, CiMethod, CiOptions};
+use super::csv::{aggregate_csv, CsvOptions};
 use super::design::SurveyDesign;
 use super::error::SurveyError;
+use super::result::SipasResult;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -53,6 +58,7 @@ pub fn run_operation(operation: &str, input: &Value) -> Option<Result<Value, Sur
     match operation {
         "proportion_ci" => Some(run_proportion_ci(input)),
         "sipas" => Some(run_sipas(input)),
+        "sipas_csv" => Some(run_sipas_csv(input)),
         _ => None,
     }
 }
@@ -65,9 +71,10 @@ fn run_proportion_ci(input: &Value) -> Result<Value, SurveyError> {
     Ok(json!({"low": ci.low, "high": ci.high}))
 }
 
-fn run_sipas(input: &Value) -> Result<Value, SurveyError> {
-    let design = match (input.get("design"), input.get("items")) {
-        (Some(d), _) => SurveyDesign::from_value(d)?,
+/// The design of a survey case: `design` (an object) or `items` (a list of codes).
+fn design_of(input: &Value) -> Result<SurveyDesign, SurveyError> {
+    match (input.get("design"), input.get("items")) {
+        (Some(d), _) => SurveyDesign::from_value(d),
         (None, Some(Value::Array(codes))) => {
             let codes = codes
                 .iter()
@@ -78,20 +85,38 @@ fn run_sipas(input: &Value) -> Result<Value, SurveyError> {
                     })
                 })
                 .collect::<Result<Vec<&str>, _>>()?;
-            SurveyDesign::from_item_codes(&codes)?
+            SurveyDesign::from_item_codes(&codes)
         }
-        _ => {
-            return Err(input_error(
-                "design",
-                "a design or a list of items is required",
-            ))
-        }
-    };
-    let options = input.get("options").cloned().unwrap_or(Value::Null);
-    let ci = CiOptions {
-        method: method(&options, "ci")?,
+        _ => Err(input_error(
+            "design",
+            "a design or a list of items is required",
+        )),
+    }
+}
+
+/// The interval options of a survey case's `options`.
+fn ci_of(options: &Value) -> Result<CiOptions, SurveyError> {
+    Ok(CiOptions {
+        method: method(options, "ci")?,
         level: options.get("level").and_then(Value::as_f64).unwrap_or(0.95),
-    };
+    })
+}
+
+/// The output of both survey aggregation operations.
+fn result_json(result: &SipasResult) -> Result<Value, SurveyError> {
+    Ok(json!({
+        "items": to_json(&result.item_rows())?,
+        "elements": to_json(&result.element_rows())?,
+        "overall": to_json(&result.overall_rows())?,
+        "all": to_json(&result.all)?,
+        "groups": to_json(&result.groups)?,
+    }))
+}
+
+fn run_sipas(input: &Value) -> Result<Value, SurveyError> {
+    let design = design_of(input)?;
+    let options = input.get("options").cloned().unwrap_or(Value::Null);
+    let ci = ci_of(&options)?;
     let weighted = options
         .get("weight")
         .and_then(Value::as_bool)
@@ -109,14 +134,26 @@ fn run_sipas(input: &Value) -> Result<Value, SurveyError> {
         })?;
         agg.add(&response).map_err(|e| prefix(e, &path))?;
     }
-    let result = agg.finish(&ci)?;
-    Ok(json!({
-        "items": to_json(&result.item_rows())?,
-        "elements": to_json(&result.element_rows())?,
-        "overall": to_json(&result.overall_rows())?,
-        "all": to_json(&result.all)?,
-        "groups": to_json(&result.groups)?,
-    }))
+    result_json(&agg.finish(&ci)?)
+}
+
+fn run_sipas_csv(input: &Value) -> Result<Value, SurveyError> {
+    let design = design_of(input)?;
+    let options = input.get("options").cloned().unwrap_or(Value::Null);
+    let ci = ci_of(&options)?;
+    let column = |key: &str| options.get(key).and_then(Value::as_str).map(str::to_owned);
+    let mut csv = CsvOptions::new(column("unit_column").unwrap_or_else(|| "unit".to_owned()));
+    csv.group_column = column("group_column");
+    csv.weight_column = column("weight_column");
+    let text = input
+        .get("csv")
+        .and_then(Value::as_str)
+        .ok_or_else(|| input_error("csv", "the CSV text is required"))?;
+    let (agg, report) = aggregate_csv(text.as_bytes(), &design, &csv)?;
+    if let Some(rejected) = report.rejections.first() {
+        return Err(rejected.to_error());
+    }
+    result_json(&agg.finish(&ci)?)
 }
 
 /// Puts `responses[k].` in front of an error's path.
