@@ -48,7 +48,7 @@ def test_profile_table(card: pi.Scorecard) -> None:
     assert isinstance(p, pi.Profile) and p.unit == HEALTH
     df = p.to_pandas()
     assert list(df.columns) == ["code", "label", "depth", "points", "max_points", "lost", "percent", "group_best",
-                                "group_mean", "versus_mean", "group_rank"]
+                                "group_mean", "versus_mean", "group_mean_lost", "group_rank"]
     assert list(df["code"]) == ["appraisal", "survey"]
     assert list(df["lost"]) == [12.69, 7.51]
     assert list(df["points"]) == [55.81, 23.99]

@@ -371,6 +371,9 @@ export interface NodeProfile {
   groupMeanNumber: number;
   versusMean: Decimal;
   versusMeanNumber: number;
+  /** Points lost at the group's mean percentage on this unit's maximum. */
+  groupMeanLost: Decimal;
+  groupMeanLostNumber: number;
   groupRank: number;
 }
 

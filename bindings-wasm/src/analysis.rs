@@ -31,6 +31,7 @@ const DECIMAL_KEYS: &[&str] = &[
     "group_best",
     "group_mean",
     "versus_mean",
+    "group_mean_lost",
     "min_index",
     "points_needed",
     "index_needed",

@@ -16,7 +16,7 @@ pub(crate) fn map_chunks<T: Sync, S, R: Send>(
         items.iter().map(|t| f(&mut state, t)).collect::<Vec<R>>()
     };
     let parts = threads.min(items.len() / min_chunk.max(1));
-    if parts < 2 {
+    if parts < 2 || cfg!(target_arch = "wasm32") {
         return serial();
     }
     let size = items.len().div_ceil(parts);
@@ -28,7 +28,11 @@ pub(crate) fn map_chunks<T: Sync, S, R: Send>(
     let done: Option<Vec<Vec<R>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = chunks[1..]
             .iter()
-            .map(|&c| std::thread::Builder::new().spawn_scoped(scope, move || run(c)).ok())
+            .map(|&c| {
+                std::thread::Builder::new()
+                    .spawn_scoped(scope, move || run(c))
+                    .ok()
+            })
             .collect();
         let mut out = vec![run(chunks[0])];
         for h in handles {

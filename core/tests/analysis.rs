@@ -28,6 +28,11 @@ fn profile_of_a_ministry_against_its_group() {
     assert_eq!(survey.lost, d("5.15"));
     assert_eq!(survey.group_rank, 5);
     assert!(survey.versus_mean > Decimal::ZERO, "its survey score is above the ministries' mean");
+    // At the group's mean percentage a ministry loses 68.5 minus the mean appraisal points.
+    let points: Vec<Decimal> = card.units.iter().map(|u| u.node("appraisal").unwrap().points).collect();
+    let mean_points = points.iter().copied().sum::<Decimal>() / Decimal::from(points.len() as u64);
+    assert!((appraisal.group_mean_lost - (d("68.5") - mean_points)).abs() < d("1e-20"), "{}", appraisal.group_mean_lost);
+    assert_eq!(appraisal.group_mean_lost.round_dp(2), d("9.80")); // 68.5 - 997.82 / 17, from the published table
     assert_eq!(p.trails_group_most(5).iter().map(|n| n.code.as_str()).collect::<Vec<_>>(), vec!["appraisal"]);
 }
 

@@ -62,15 +62,14 @@ def elements_chart(df: Any, ax: Any = None, title: str = "", unit: Optional[str]
 
 def weaknesses_chart(df: Any, ax: Any = None, title: str = "") -> Any:
     """Horizontal bars of the points a unit lost per node (most on top), each with a tick at
-    the group's mean loss on that node (``max_points × (100 − group_mean) / 100``)."""
+    the group's mean loss on that node (the core's ``group_mean_lost``)."""
     plt = _pyplot()
     if ax is None:
         _, ax = plt.subplots(figsize=(8, max(2.5, 0.4 * len(df) + 1)))
     labels = [f"{c} {l}".strip() if l else str(c) for c, l in zip(df["code"], df["label"])]
     y = list(range(len(df)))
     ax.barh(y, [float(v) for v in df["lost"]], color="#cf222e", label="points lost")
-    mean_lost = [float(m) * (100.0 - float(g)) / 100.0 for m, g in zip(df["max_points"], df["group_mean"])]
-    ax.scatter(mean_lost, y, marker="|", s=400, color="black", zorder=3, label="group mean lost")
+    ax.scatter([float(v) for v in df["group_mean_lost"]], y, marker="|", s=400, color="black", zorder=3, label="group mean lost")
     ax.set_yticks(y)
     ax.set_yticklabels(labels)
     ax.invert_yaxis()

@@ -19,8 +19,9 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Profile", "Gap", "WhatIf", "Comparison", "Uncertainty", "signed"]
 
 _PROFILE_COLUMNS = ("code", "label", "depth", "points", "max_points", "lost", "percent", "group_best",
-                    "group_mean", "versus_mean", "group_rank")
-_PROFILE_DECIMALS = ("points", "max_points", "lost", "percent", "group_best", "group_mean", "versus_mean")
+                    "group_mean", "versus_mean", "group_mean_lost", "group_rank")
+_PROFILE_DECIMALS = ("points", "max_points", "lost", "percent", "group_best", "group_mean", "versus_mean",
+                     "group_mean_lost")
 
 
 def _number(v: Optional[str], exact: bool) -> Any:
@@ -101,7 +102,7 @@ class Profile(_Report):
 
     def to_pandas(self, exact: bool = False, lang: str = "en") -> Any:
         """One row per node, most points lost first: code, label, depth, points, max_points,
-        lost, percent, group_best, group_mean, versus_mean, group_rank. float64 by default;
+        lost, percent, group_best, group_mean, versus_mean, group_mean_lost, group_rank. float64 by default;
         ``exact=True`` gives ``decimal.Decimal``."""
         return _frame(self._data["nodes"], _PROFILE_COLUMNS, _PROFILE_DECIMALS, ("depth", "group_rank"), exact, lang)
 

@@ -30,6 +30,9 @@ pub struct NodeProfile {
     pub group_mean: Decimal,
     /// The unit's percentage minus the group mean (negative: it trails its group).
     pub versus_mean: Decimal,
+    /// The points lost at the group's mean percentage on this unit's maximum:
+    /// `max_points × (100 − group_mean) / 100` (to set against `lost`).
+    pub group_mean_lost: Decimal,
     /// The unit's rank in its group on this node's percentage (competition ranking).
     pub group_rank: u32,
 }
@@ -88,6 +91,8 @@ impl Scorecard {
             let group_best = peer_percents.iter().copied().max().unwrap_or(percent);
             let better = peer_percents.iter().filter(|&&p| p > percent).count();
             let node = &self.tree.nodes[k + 1];
+            let shortfall = crate::number::sub(Decimal::ONE_HUNDRED, group_mean, &node.path)?;
+            let group_mean_lost = crate::number::div(crate::number::mul(n.max_points, shortfall, &node.path)?, Decimal::ONE_HUNDRED, &node.path)?;
             nodes.push(NodeProfile {
                 code: n.code.clone(),
                 label: node.label.clone(),
@@ -99,6 +104,7 @@ impl Scorecard {
                 group_best,
                 group_mean,
                 versus_mean: (percent - group_mean).normalize(),
+                group_mean_lost: group_mean_lost.normalize(),
                 group_rank: u32::try_from(better + 1).unwrap_or(u32::MAX),
             });
         }

@@ -138,6 +138,7 @@ impl Aggregator {
     }
 
     /// An empty state of the same design and options (for a piece read on another thread).
+    #[cfg(not(target_arch = "wasm32"))]
     pub(crate) fn empty_like(&self) -> Aggregator {
         Aggregator {
             design: self.design.clone(),

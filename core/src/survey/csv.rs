@@ -178,7 +178,9 @@ fn parse_weight(b: &[u8]) -> Option<Decimal> {
 /// Which column plays which part, resolved from the header once.
 pub(crate) struct Columns {
     pub(crate) names: Vec<String>,
-    delimiter: u8,
+    /// Read by the parallel reader (not built for WebAssembly).
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+    pub(crate) delimiter: u8,
     unit: usize,
     group: Option<usize>,
     weight: Option<usize>,
@@ -241,6 +243,7 @@ pub(crate) struct Tally {
 }
 
 impl Tally {
+    #[cfg(not(target_arch = "wasm32"))]
     pub(crate) fn append(&mut self, other: Tally) {
         self.rows_read += other.rows_read;
         self.rows_used += other.rows_used;
@@ -293,6 +296,22 @@ impl<R: Read> Blocks<R> {
             self.buf.drain(..3);
         }
         Ok(())
+    }
+}
+
+/// WebAssembly has no threads: every block is read row by row.
+#[cfg(target_arch = "wasm32")]
+impl Aggregator {
+    fn add_block_parallel(
+        &mut self,
+        _rest: &[u8],
+        _eof: bool,
+        _line: u64,
+        _cols: &Columns,
+        _threads: usize,
+        _tally: &mut Tally,
+    ) -> (usize, u64) {
+        (0, 0)
     }
 }
 
@@ -383,22 +402,8 @@ impl Aggregator {
         })
     }
 
-    /// Adds the records of `bytes` (complete records; the line of the first is `line`).
-    pub(crate) fn add_records(
-        &mut self,
-        bytes: &[u8],
-        line: u64,
-        cols: &Columns,
-        tally: &mut Tally,
-    ) {
-        let mut split = Splitter::new_at(cols.delimiter, line);
-        while let Next::Record(record) = split.next(bytes, true) {
-            self.add_record(&record, cols, tally);
-        }
-    }
-
     /// Adds one data record, or rejects it whole with its line and reason.
-    fn add_record(&mut self, record: &Record<'_>, cols: &Columns, tally: &mut Tally) {
+    pub(crate) fn add_record(&mut self, record: &Record<'_>, cols: &Columns, tally: &mut Tally) {
         let line = record.line;
         tally.rows_read += 1;
         let names = &cols.names;

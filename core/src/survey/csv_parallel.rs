@@ -8,11 +8,20 @@
 
 use super::aggregate::Aggregator;
 use super::csv::{Columns, Tally};
+use super::csv_split::{Next, Splitter};
 
 /// Below this many bytes per piece a thread costs more than it saves.
 const MIN_PIECE: usize = 256 << 10;
 
 impl Aggregator {
+    /// Adds the records of `bytes` (complete records; the line of the first is `line`).
+    fn add_records(&mut self, bytes: &[u8], line: u64, cols: &Columns, tally: &mut Tally) {
+        let mut split = Splitter::new_at(cols.delimiter, line);
+        while let Next::Record(record) = split.next(bytes, true) {
+            self.add_record(&record, cols, tally);
+        }
+    }
+
     /// Adds the complete records at the start of `rest` (whose first record starts on `line`)
     /// on up to `threads` threads. Returns the bytes consumed and the line breaks in them;
     /// `(0, 0)` when the block is left to the caller (too small, quoted fields, no thread, or a
