@@ -16,7 +16,8 @@ for target in $(cargo +nightly fuzz list); do
   mkdir -p "corpus/$target"
   log="$ROOT/out/fuzz/$target.log"
   cargo +nightly fuzz run "$target" "corpus/$target" -- -max_total_time="$per" -rss_limit_mb=2048 >"$log" 2>&1 || { tail -40 "$log"; echo "fuzz target $target failed"; exit 1; }
-  runs=$(grep -oE 'Done [0-9]+ runs' "$log" | grep -oE '[0-9]+' | tail -1)
+  # -a: a log may hold raw bytes of an input; no match leaves the count at 0, not an error.
+  runs=$(grep -aoE 'Done [0-9]+ runs' "$log" | grep -oE '[0-9]+' | tail -1 || true)
   echo "fuzz $target: ${runs:-0} executions in ${per}s"
   total_runs=$((total_runs + ${runs:-0}))
 done
