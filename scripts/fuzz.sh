@@ -4,6 +4,7 @@
 # regression case (conformance/cases or a unit test) before fixing it.
 #   bash scripts/fuzz.sh            # 60 s per target
 #   SECONDS_PER_TARGET=5 bash scripts/fuzz.sh   # the smoke run of the test command
+#   TARGETS="responses_csv survey_design" bash scripts/fuzz.sh   # some targets only
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT/fuzz"
@@ -12,7 +13,7 @@ rustup toolchain list | grep -q nightly || rustup toolchain install nightly --pr
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
 mkdir -p "$ROOT/out/fuzz"
 total_runs=0
-for target in $(cargo +nightly fuzz list); do
+for target in ${TARGETS:-$(cargo +nightly fuzz list)}; do
   mkdir -p "corpus/$target"
   log="$ROOT/out/fuzz/$target.log"
   cargo +nightly fuzz run "$target" "corpus/$target" -- -max_total_time="$per" -rss_limit_mb=2048 >"$log" 2>&1 || { tail -40 "$log"; echo "fuzz target $target failed"; exit 1; }
