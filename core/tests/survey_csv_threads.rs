@@ -127,3 +127,66 @@ fn a_quoted_field_anywhere_reads_row_by_row_with_the_same_result() {
     assert_eq!(ra, rb);
     assert_eq!(rb, rc);
 }
+
+fn read_grouped(text: &str, threads: usize) -> (Aggregator, RowReport) {
+    let options = CsvOptions {
+        group_column: Some("g".to_owned()),
+        weight_column: Some("w".to_owned()),
+        threads: Some(threads),
+        ..CsvOptions::new("unit")
+    };
+    let design = SurveyDesign::from_item_codes(&["q1"]).unwrap();
+    aggregate_csv(text.as_bytes(), &design, &options).unwrap()
+}
+
+fn filler(out: &mut String, rows: usize) {
+    for k in 0..rows {
+        out.push_str(&format!("F{},,1,3\n", k % 500));
+    }
+}
+
+/// A row rejected for an overflowing weight must leave no unit behind: otherwise merging pieces
+/// accepts what row-by-row reading rejects (found in review).
+#[test]
+fn a_rejected_row_leaves_no_trace_on_any_thread_count() {
+    // A: an ungrouped unit, then a grouped row of it whose weight squared overflows.
+    let mut a = String::from("unit,g,w,q1\nA,,1,5\n");
+    filler(&mut a, 60_000);
+    a.push_str("A,G,300000000000000,5\n");
+    filler(&mut a, 20_000);
+    // B: the overflowing row first, then ungrouped rows of the same unit.
+    let mut b = String::from("unit,g,w,q1\nA,G,300000000000000,5\n");
+    filler(&mut b, 40_000);
+    b.push_str("A,,1,5\nA,,1,5\n");
+    filler(&mut b, 40_000);
+    for (text, expected) in [
+        (&a, vec![(60_003, "group_conflict")]),
+        (&b, vec![(2, "decimal_overflow")]),
+    ] {
+        let (serial, report) = read_grouped(text, 1);
+        let got: Vec<(u64, &str)> = report.rejections.iter().map(|r| (r.line, r.code.as_str())).collect();
+        assert_eq!(got, expected);
+        for threads in [2, 3] {
+            let (parallel, preport) = read_grouped(text, threads);
+            assert!(parallel == serial, "{threads} threads: state differs");
+            assert_eq!(preport, report, "{threads} threads: report differs");
+        }
+    }
+}
+
+/// A byte order mark is dropped before the header only, also when lines end with a lone `\r`
+/// (then the line number never moves; found in review).
+#[test]
+fn a_byte_order_mark_is_dropped_at_the_start_only() {
+    let mut text = String::from("\u{FEFF}unit,q1\r");
+    while text.len() < (4 << 20) - 2 {
+        text.push_str("A,5\r");
+    }
+    text.push_str("\u{FEFF}X,5\r");
+    let design = SurveyDesign::from_item_codes(&["q1"]).unwrap();
+    let (state, report) = aggregate_csv(text.as_bytes(), &design, &CsvOptions::new("unit")).unwrap();
+    assert_eq!(report.rows_rejected, 0);
+    let result = state.finish(&par_index::survey::CiOptions::default()).unwrap();
+    let units: Vec<&str> = result.units.iter().map(|u| u.unit.as_str()).collect();
+    assert_eq!(units, vec!["A", "\u{FEFF}X"]);
+}

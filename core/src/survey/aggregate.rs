@@ -307,97 +307,85 @@ impl Aggregator {
         } else {
             None
         };
+        // Checks that depend on the row alone come before those that depend on earlier rows.
+        let w = w.map(|w| w.normalize());
+        if let Some(w) = w.filter(|w| w.scale() > MAX_WEIGHT_SCALE) {
+            return Err(SurveyError::BadWeight {
+                path: format!("{path}weight"),
+                value: format!("{w} (more than {MAX_WEIGHT_SCALE} decimal places)"),
+            });
+        }
+        // The unit's state, if it has one: checked first, created only once the row is known to
+        // count (a rejected row leaves no trace, so row-by-row and merged pieces agree).
+        let existing = match self.last {
+            Some(i) if self.units[i].id == unit => Some(i),
+            _ => self.index.get(unit).copied(),
+        };
+        if let Some(i) = existing {
+            let state = &self.units[i];
+            let conflict = match (group, &state.group) {
+                (Some(g), Some(first)) => first != g,
+                (Some(_), None) | (None, Some(_)) => state.respondents > 0,
+                (None, None) => false,
+            };
+            if conflict {
+                return Err(SurveyError::GroupConflict {
+                    path: format!("{path}group"),
+                    unit: unit.to_owned(),
+                    first: state.group.clone().unwrap_or_default(),
+                    second: group.unwrap_or_default().to_owned(),
+                });
+            }
+        }
         // The weight as an integer mantissa at the state's scale (rescaling the state when a
-        // weight has more decimals than any before), and its square.
-        let w = match w {
+        // weight has more decimals than any before: the same sums, more decimals), its square,
+        // and the unit's new totals, which must stay within a decimal's 96-bit mantissa so
+        // that results convert exactly.
+        let weight = match w {
             Some(w) => {
-                let w = w.normalize();
-                if w.scale() > MAX_WEIGHT_SCALE {
-                    return Err(SurveyError::BadWeight {
-                        path: format!("{path}weight"),
-                        value: format!("{w} (more than {MAX_WEIGHT_SCALE} decimal places)"),
-                    });
-                }
                 if w.scale() > self.wscale {
                     self.rescale(w.scale()).map_err(|_| SurveyError::Overflow {
                         path: format!("{path}weight"),
                     })?;
                 }
                 let m = w.mantissa() * pow10(self.wscale - w.scale());
-                let m2 = m.checked_mul(m).ok_or_else(|| SurveyError::Overflow {
+                let overflow = || SurveyError::Overflow {
                     path: format!("{path}weight"),
-                })?;
-                Some((m, m2))
+                };
+                let m2 = m.checked_mul(m).ok_or_else(overflow)?;
+                let (sum, sq_sum) = existing.map_or((0, 0), |i| {
+                    (self.units[i].weight_sum, self.units[i].weight_sq_sum)
+                });
+                let fits = |a: i128, b: i128| a.checked_add(b).filter(|v| *v <= MAX_MANTISSA);
+                let (Some(ws), Some(w2s)) = (fits(sum, m), fits(sq_sum, m2)) else {
+                    return Err(overflow());
+                };
+                Some((m, m2, ws, w2s))
             }
             None => None,
         };
-        let slot = match self.last {
-            Some(i) if self.units[i].id == unit => i,
-            _ => match self.index.get(unit) {
-                Some(&i) => i,
-                None => {
-                    self.units.push(UnitState::new(
-                        unit,
-                        group,
-                        &self.compiled,
-                        self.options.weighted,
-                    ));
-                    let i = self.units.len() - 1;
-                    self.index.insert(unit.to_owned(), i);
-                    i
-                }
-            },
+        let slot = match existing {
+            Some(i) => i,
+            None => {
+                self.units.push(UnitState::new(
+                    unit,
+                    group,
+                    &self.compiled,
+                    self.options.weighted,
+                ));
+                let i = self.units.len() - 1;
+                self.index.insert(unit.to_owned(), i);
+                i
+            }
         };
         self.last = Some(slot);
         let c = &self.compiled;
         let state = &mut self.units[slot];
-        if let Some(g) = group {
-            match &state.group {
-                Some(first) if first != g => {
-                    return Err(SurveyError::GroupConflict {
-                        path: format!("{path}group"),
-                        unit: unit.to_owned(),
-                        first: first.clone(),
-                        second: g.to_owned(),
-                    })
-                }
-                Some(_) => {}
-                None if state.respondents == 0 => state.group = Some(g.to_owned()),
-                None => {
-                    return Err(SurveyError::GroupConflict {
-                        path: format!("{path}group"),
-                        unit: unit.to_owned(),
-                        first: String::new(),
-                        second: g.to_owned(),
-                    })
-                }
-            }
-        } else if let Some(first) = &state.group {
-            if state.respondents > 0 {
-                return Err(SurveyError::GroupConflict {
-                    path: format!("{path}group"),
-                    unit: unit.to_owned(),
-                    first: first.clone(),
-                    second: String::new(),
-                });
-            }
+        if state.group.is_none() {
+            state.group = group.map(str::to_owned);
         }
-        let (w, w2) = match w {
-            Some((w, w2)) => {
-                // Sums stay within a decimal's 96-bit mantissa, so results convert exactly.
-                let ws = state
-                    .weight_sum
-                    .checked_add(w)
-                    .filter(|v| *v <= MAX_MANTISSA);
-                let w2s = state
-                    .weight_sq_sum
-                    .checked_add(w2)
-                    .filter(|v| *v <= MAX_MANTISSA);
-                let (Some(ws), Some(w2s)) = (ws, w2s) else {
-                    return Err(SurveyError::Overflow {
-                        path: format!("{path}weight"),
-                    });
-                };
+        let (w, w2) = match weight {
+            Some((w, w2, ws, w2s)) => {
                 state.weight_sum = ws;
                 state.weight_sq_sum = w2s;
                 (w, w2)

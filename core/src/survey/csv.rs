@@ -240,6 +240,9 @@ pub(crate) struct Tally {
     pub(crate) rows_read: u64,
     pub(crate) rows_used: u64,
     pub(crate) rejections: Vec<RowRejection>,
+    /// Whether a row was rejected for a reason that depends on earlier rows (a group conflict,
+    /// a weight-sum overflow): a piece read apart from them cannot vouch for such a reason.
+    pub(crate) state_dependent: bool,
 }
 
 impl Tally {
@@ -248,9 +251,11 @@ impl Tally {
         self.rows_read += other.rows_read;
         self.rows_used += other.rows_used;
         self.rejections.extend(other.rejections);
+        self.state_dependent |= other.state_dependent;
     }
 
     fn reject(&mut self, line: u64, column: Option<&str>, code: &str, reason: String) {
+        self.state_dependent |= matches!(code, "group_conflict" | "decimal_overflow");
         self.rejections.push(RowRejection {
             line,
             column: column.map(str::to_owned),
@@ -269,20 +274,25 @@ struct Blocks<R> {
     reader: R,
     buf: Vec<u8>,
     eof: bool,
+    /// Bytes read so far (a byte order mark is dropped only at the very start).
+    read: u64,
 }
 
 impl<R: Read> Blocks<R> {
     /// Drops the bytes before `pos` and reads at least a block more (or to the end), growing
-    /// the buffer when one record is longer than a block.
+    /// the buffer when one record is longer than a block, up to [`MAX_CSV_RECORD_BYTES`].
     fn refill(&mut self, pos: usize, line: u64) -> Result<(), SurveyError> {
         self.buf.drain(..pos);
-        let want = BLOCK.max(self.buf.len());
-        if self.buf.len() > MAX_CSV_RECORD_BYTES {
+        // What is left is one unfinished record: the buffer never holds more than the limit.
+        if self.buf.len() >= MAX_CSV_RECORD_BYTES {
             return Err(SurveyError::Csv {
                 path: format!("row {line}"),
                 message: format!("a record is longer than {MAX_CSV_RECORD_BYTES} bytes"),
             });
         }
+        let want = BLOCK
+            .max(self.buf.len())
+            .min(MAX_CSV_RECORD_BYTES - self.buf.len());
         let got = (&mut self.reader)
             .take(want as u64)
             .read_to_end(&mut self.buf)
@@ -292,9 +302,10 @@ impl<R: Read> Blocks<R> {
             })?;
         self.eof = got < want;
         // A UTF-8 byte order mark before the header is not part of it (as the csv crate reads).
-        if line == 1 && self.buf.starts_with(b"\xEF\xBB\xBF") {
+        if self.read == 0 && self.buf.starts_with(b"\xEF\xBB\xBF") {
             self.buf.drain(..3);
         }
+        self.read += got as u64;
         Ok(())
     }
 }
@@ -343,6 +354,7 @@ impl Aggregator {
             reader,
             buf: Vec::new(),
             eof: false,
+            read: 0,
         };
         let mut split = Splitter::new(options.delimiter);
         input.refill(0, 1)?;

@@ -1,10 +1,10 @@
 //! Reads one block of CSV records on several threads: the block is cut at line breaks, each
 //! piece is aggregated into its own state, and the states are merged in file order.
 //!
-//! Only a block without any quote is cut (then every line break ends a record). If merging
-//! the pieces fails (a group conflict or a weight-sum overflow between pieces), the block is
-//! left to the row-by-row path, which rejects exactly the rows it would have rejected anyway:
-//! the outcome never depends on the number of threads.
+//! Only a block without any quote is cut (then every line break ends a record). If a piece
+//! rejected a row for a reason that depends on earlier rows (a group conflict, a weight-sum
+//! overflow), or merging the pieces fails for such a reason, the block is left to the
+//! row-by-row path: the outcome never depends on the number of threads.
 
 use super::aggregate::Aggregator;
 use super::csv::{Columns, Tally};
@@ -96,7 +96,9 @@ impl Aggregator {
             }
             spawned.then_some(out)
         });
-        let Some(states) = states else {
+        // A piece read apart from the rows before it cannot tell whether a group conflict or an
+        // overflow would have come earlier (or for another reason): such blocks go row by row.
+        let Some(states) = states.filter(|s| !s.iter().any(|(_, t)| t.state_dependent)) else {
             return (0, 0);
         };
         let mut it = states.into_iter();

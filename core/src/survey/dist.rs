@@ -227,15 +227,16 @@ fn beta_cf(a: f64, b: f64, x: f64) -> f64 {
 }
 
 /// The regularized incomplete beta I_x(a, b) and its complement 1 - I_x(a, b), each computed
-/// directly where it is the small one, so that both keep their relative precision.
-fn inc_beta(a: f64, b: f64, x: f64) -> (f64, f64) {
+/// directly where it is the small one, so that both keep their relative precision. `lb` is
+/// ln B(a, b) (computed once per quantile search: three log-gammas).
+fn inc_beta(a: f64, b: f64, x: f64, lb: f64) -> (f64, f64) {
     if x <= 0.0 {
         return (0.0, 1.0);
     }
     if x >= 1.0 {
         return (1.0, 0.0);
     }
-    let ln_front = a * libm::log(x) + b * libm::log1p(-x) - ln_beta(a, b);
+    let ln_front = a * libm::log(x) + b * libm::log1p(-x) - lb;
     if x < (a + 1.0) / (a + b + 2.0) {
         let v = libm::exp(ln_front) * beta_cf(a, b, x) / a;
         (v, 1.0 - v)
@@ -245,9 +246,9 @@ fn inc_beta(a: f64, b: f64, x: f64) -> (f64, f64) {
     }
 }
 
-/// Density of Beta(a, b) at x in (0, 1).
-fn beta_pdf(a: f64, b: f64, x: f64) -> f64 {
-    libm::exp((a - 1.0) * libm::log(x) + (b - 1.0) * libm::log1p(-x) - ln_beta(a, b))
+/// Density of Beta(a, b) at x in (0, 1); `lb` is ln B(a, b).
+fn beta_pdf(a: f64, b: f64, x: f64, lb: f64) -> f64 {
+    libm::exp((a - 1.0) * libm::log(x) + (b - 1.0) * libm::log1p(-x) - lb)
 }
 
 /// Solves I_x(a, b) = p (or, with `upper`, 1 - I_x(a, b) = p) for x in [0, 1] by Newton steps
@@ -265,8 +266,9 @@ fn beta_solve(p: f64, a: f64, b: f64, upper: bool) -> f64 {
     if p == 1.0 {
         return if upper { 0.0 } else { 1.0 };
     }
+    let lb = ln_beta(a, b);
     let f = |x: f64| {
-        let (i, c) = inc_beta(a, b, x);
+        let (i, c) = inc_beta(a, b, x, lb);
         if upper {
             p - c
         } else {
@@ -293,7 +295,7 @@ fn beta_solve(p: f64, a: f64, b: f64, upper: bool) -> f64 {
         } else {
             hi = x;
         }
-        let d = beta_pdf(a, b, x);
+        let d = beta_pdf(a, b, x, lb);
         // Halley's step (f' is the density, f''/f' = (a-1)/x - (b-1)/(1-x)), Newton's when
         // the correction is large.
         let mut next = if d > 0.0 && d.is_finite() {
