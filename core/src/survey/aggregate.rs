@@ -289,6 +289,21 @@ impl Aggregator {
         slots: &[u8],
         path: &str,
     ) -> Result<(), SurveyError> {
+        self.commit_at(None, unit, group, weight, slots, path)
+            .map(|_| ())
+    }
+
+    /// [`commit`](Aggregator::commit) for a caller that may already know the unit's state
+    /// (`known`, from an earlier row of the same unit id): returns the state's index.
+    pub(crate) fn commit_at(
+        &mut self,
+        known: Option<usize>,
+        unit: &str,
+        group: Option<&str>,
+        weight: Option<Decimal>,
+        slots: &[u8],
+        path: &str,
+    ) -> Result<usize, SurveyError> {
         if unit.is_empty() {
             return Err(SurveyError::MissingUnit {
                 path: format!("{path}unit"),
@@ -317,8 +332,9 @@ impl Aggregator {
         }
         // The unit's state, if it has one: checked first, created only once the row is known to
         // count (a rejected row leaves no trace, so row-by-row and merged pieces agree).
-        let existing = match self.last {
-            Some(i) if self.units[i].id == unit => Some(i),
+        let existing = match (known, self.last) {
+            (Some(i), _) => Some(i),
+            (None, Some(i)) if self.units[i].id == unit => Some(i),
             _ => self.index.get(unit).copied(),
         };
         if let Some(i) = existing {
@@ -418,7 +434,7 @@ impl Aggregator {
                 }
             }
         }
-        Ok(())
+        Ok(slot)
     }
 
     /// Merges another state of the same design and options into this one (units by id).

@@ -29,7 +29,7 @@
 use super::aggregate::{
     pow10, AggregateOptions, Aggregator, UnitState, MAX_MANTISSA, MAX_WEIGHT_SCALE,
 };
-use super::design::SurveyDesign;
+use super::design::{SurveyDesign, NO_SLOT};
 use super::error::SurveyError;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -145,11 +145,23 @@ impl Aggregator {
         const BLOCK: usize = 512;
         let missing = self.compiled.slot(None);
         let mut codes: Vec<u8> = vec![missing; n_items * BLOCK];
+        // Each unit's state once known, by unit code: no id is hashed per row.
+        let mut unit_states: Vec<Option<usize>> = vec![None; cols.unit_names.len()];
         let mut start = 0;
         while start < rows {
             let end = (start + BLOCK).min(rows);
             for (i, column) in cols.answers.iter().enumerate() {
                 for (j, &v) in column[start..end].iter().enumerate() {
+                    // The common answers first: a whole code 0-9 (NaN fails every comparison).
+                    if (0.0..=9.0).contains(&v) {
+                        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                        let d = v as u8;
+                        let slot = self.compiled.byte_slots[usize::from(b'0' + d)];
+                        if f64::from(d) == v && slot != NO_SLOT {
+                            codes[j * n_items + i] = slot;
+                            continue;
+                        }
+                    }
                     codes[j * n_items + i] = if v.is_nan() {
                         missing
                     } else {
@@ -175,10 +187,9 @@ impl Aggregator {
             }
             for k in start..end {
                 let row = cols.first_row + k as u64;
-                let unit = usize::try_from(cols.units[k])
-                    .ok()
-                    .and_then(|u| cols.unit_names.get(u));
-                let Some(unit) = unit else {
+                let code = usize::try_from(cols.units[k]).ok();
+                let unit = code.and_then(|u| cols.unit_names.get(u));
+                let (Some(code), Some(unit)) = (code, unit) else {
                     return Err(SurveyError::MissingUnit {
                         path: format!("row {row}, column unit"),
                     });
@@ -205,14 +216,20 @@ impl Aggregator {
                     None
                 };
                 let j = k - start;
-                self.commit(
-                    unit,
-                    group,
-                    weight,
-                    &codes[j * n_items..(j + 1) * n_items],
-                    "",
-                )
-                .map_err(|e| with_path(e, &format!("row {row}")))?;
+                let known = unit_states.get(code).copied().flatten();
+                let state = self
+                    .commit_at(
+                        known,
+                        unit,
+                        group,
+                        weight,
+                        &codes[j * n_items..(j + 1) * n_items],
+                        "",
+                    )
+                    .map_err(|e| with_path(e, &format!("row {row}")))?;
+                if let Some(s) = unit_states.get_mut(code) {
+                    *s = Some(state);
+                }
             }
             start = end;
         }
