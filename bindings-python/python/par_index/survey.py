@@ -98,6 +98,8 @@ def _float_column(values: Any, name: str) -> Any:
     import pandas as pd
 
     s = values if isinstance(values, pd.Series) else pd.Series(values)
+    if s.dtype == np.float64:
+        return s.to_numpy()  # already floats with NaN for blanks: no copy
     try:
         return pd.to_numeric(s, errors="raise").to_numpy(dtype="float64", na_value=np.nan)
     except (ValueError, TypeError) as e:
