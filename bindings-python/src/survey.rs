@@ -9,9 +9,10 @@ use par_index::survey::{
     SipasResult, SurveyDesign, SurveyError,
 };
 use par_index::{Decimal, Error};
-use pyo3::buffer::PyBuffer;
+use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
+use std::borrow::Cow;
 use std::sync::{Arc, Mutex};
 
 fn dec(d: Decimal) -> String {
@@ -85,35 +86,28 @@ pub struct PyAggregator {
     inner: Mutex<Aggregator>,
 }
 
-fn f64_column(py: Python<'_>, obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<f64>> {
-    let buf = PyBuffer::<f64>::get(obj).map_err(|e| {
+/// A 1-d NumPy array of `T`, borrowed read-only for the call.
+fn column<'py, T: numpy::Element>(
+    py: Python<'py>,
+    obj: &Bound<'py, PyAny>,
+    name: &str,
+    dtype: &str,
+) -> PyResult<PyReadonlyArray1<'py, T>> {
+    obj.extract::<PyReadonlyArray1<'py, T>>().map_err(|e| {
         input_error(
             py,
             "invalid_input",
             name,
-            format!("a float64 array is required: {e}"),
+            format!("a 1-d {dtype} NumPy array is required: {e}"),
         )
-    })?;
-    // A contiguous array is copied by a plain loop (CPython's generic copy is several times
-    // slower); a strided one goes through the buffer protocol.
-    match buf.as_slice(py) {
-        Some(cells) => Ok(cells.iter().map(|c| c.get()).collect()),
-        None => buf.to_vec(py),
-    }
+    })
 }
 
-fn i64_column(py: Python<'_>, obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<i64>> {
-    let buf = PyBuffer::<i64>::get(obj).map_err(|e| {
-        input_error(
-            py,
-            "invalid_input",
-            name,
-            format!("an int64 array is required: {e}"),
-        )
-    })?;
-    match buf.as_slice(py) {
-        Some(cells) => Ok(cells.iter().map(|c| c.get()).collect()),
-        None => buf.to_vec(py),
+/// The array's values without a copy when it is contiguous (a strided view is copied).
+fn values<'a, T: numpy::Element + Copy>(a: &'a PyReadonlyArray1<'_, T>) -> Cow<'a, [T]> {
+    match a.as_slice() {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => Cow::Owned(a.as_array().iter().copied().collect()),
     }
 }
 
@@ -167,15 +161,24 @@ impl PyAggregator {
         answers: Vec<Bound<'_, PyAny>>,
         first_row: u64,
     ) -> PyResult<u64> {
-        let units = i64_column(py, units, "unit")?;
-        let groups = groups.map(|g| i64_column(py, g, "group")).transpose()?;
-        let weights = weights.map(|w| f64_column(py, w, "weight")).transpose()?;
+        let units = column::<i64>(py, units, "unit", "int64")?;
+        let groups = groups
+            .map(|g| column::<i64>(py, g, "group", "int64"))
+            .transpose()?;
+        let weights = weights
+            .map(|w| column::<f64>(py, w, "weight", "float64"))
+            .transpose()?;
         let answers = answers
             .iter()
-            .map(|a| f64_column(py, a, "answers"))
+            .map(|a| column::<f64>(py, a, "answers", "float64"))
             .collect::<PyResult<Vec<_>>>()?;
+        // Views of the arrays, held across the call (which runs without the GIL).
+        let units = values(&units);
+        let groups = groups.as_ref().map(values);
+        let weights = weights.as_ref().map(values);
+        let answers: Vec<Cow<'_, [f64]>> = answers.iter().map(values).collect();
         self.with(py, move |agg| {
-            let cols: Vec<&[f64]> = answers.iter().map(Vec::as_slice).collect();
+            let cols: Vec<&[f64]> = answers.iter().map(|c| &**c).collect();
             agg.add_columns(&ResponseColumns {
                 units: &units,
                 unit_names: &unit_names,
