@@ -175,20 +175,31 @@ fn parse_weight(b: &[u8]) -> Option<Decimal> {
         .or_else(|| Decimal::from_scientific(s).ok())
 }
 
+/// What a column is read for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    Ignored,
+    Unit,
+    Group,
+    Weight,
+    /// The answers to the item at this index of the design.
+    Item(usize),
+}
+
 /// Which column plays which part, resolved from the header once.
 pub(crate) struct Columns {
     pub(crate) names: Vec<String>,
-    /// Read by the parallel reader (not built for WebAssembly).
-    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     pub(crate) delimiter: u8,
-    unit: usize,
-    group: Option<usize>,
-    weight: Option<usize>,
+    pub(crate) unit: usize,
+    pub(crate) group: Option<usize>,
+    pub(crate) weight: Option<usize>,
     items: Vec<usize>,
+    /// Each column's part, when no column plays two (else `None`: the general path only).
+    pub(crate) roles: Option<Vec<Role>>,
 }
 
 impl Columns {
-    fn from_header(
+    pub(crate) fn from_header(
         header: &Record<'_>,
         design: &SurveyDesign,
         options: &CsvOptions,
@@ -220,6 +231,16 @@ impl Columns {
             })
             .map(|(_, n)| n.clone())
             .collect();
+        let mut roles = vec![Role::Ignored; names.len()];
+        let mut parts = vec![(unit, Role::Unit)];
+        parts.extend(group.map(|g| (g, Role::Group)));
+        parts.extend(weight.map(|w| (w, Role::Weight)));
+        parts.extend(items.iter().enumerate().map(|(k, &c)| (c, Role::Item(k))));
+        let mut single = true;
+        for (col, role) in parts {
+            single &= roles[col] == Role::Ignored;
+            roles[col] = role;
+        }
         Ok((
             Columns {
                 names,
@@ -228,6 +249,7 @@ impl Columns {
                 group,
                 weight,
                 items,
+                roles: single.then_some(roles),
             },
             ignored,
         ))
@@ -254,7 +276,7 @@ impl Tally {
         self.state_dependent |= other.state_dependent;
     }
 
-    fn reject(&mut self, line: u64, column: Option<&str>, code: &str, reason: String) {
+    pub(crate) fn reject(&mut self, line: u64, column: Option<&str>, code: &str, reason: String) {
         self.state_dependent |= matches!(code, "group_conflict" | "decimal_overflow");
         self.rejections.push(RowRejection {
             line,
@@ -307,22 +329,6 @@ impl<R: Read> Blocks<R> {
         }
         self.read += got as u64;
         Ok(())
-    }
-}
-
-/// WebAssembly has no threads: every block is read row by row.
-#[cfg(target_arch = "wasm32")]
-impl Aggregator {
-    fn add_block_parallel(
-        &mut self,
-        _rest: &[u8],
-        _eof: bool,
-        _line: u64,
-        _cols: &Columns,
-        _threads: usize,
-        _tally: &mut Tally,
-    ) -> (usize, u64) {
-        (0, 0)
     }
 }
 
@@ -381,9 +387,10 @@ impl Aggregator {
         let mut tally = Tally::default();
         let mut fresh_block = true;
         loop {
-            if fresh_block && threads > 1 {
+            // Each block read: its quote-free records by the fast path (on all cores).
+            if fresh_block {
                 fresh_block = false;
-                let (taken, lines) = self.add_block_parallel(
+                let (taken, lines) = self.add_block(
                     &input.buf[split.pos..],
                     input.eof,
                     split.line,
@@ -429,59 +436,79 @@ impl Aggregator {
             return;
         }
         let mut buf = std::mem::take(&mut self.buf);
-        let missing = self.compiled.slot(None);
         for (k, &col) in cols.items.iter().enumerate() {
-            let raw = record.field(col);
-            // The common cells first: one digit on the scale, or empty.
-            if let [b] = raw {
-                let slot = self.compiled.byte_slots[usize::from(*b)];
-                if slot != NO_SLOT {
-                    buf[k] = slot;
-                    continue;
+            match self.answer_slot(record.field(col)) {
+                Some(slot) => buf[k] = slot,
+                None => {
+                    self.reject_answer(line, cols, col, record.field(col), tally);
+                    self.buf = buf;
+                    return;
                 }
             }
-            let cell = trim(raw);
-            buf[k] = if cell.is_empty() {
-                missing
-            } else {
-                match parse_int(cell).and_then(|v| self.compiled.code(v)) {
-                    Some(c) => self.compiled.slot(Some(c)),
-                    None => {
-                        let value = String::from_utf8_lossy(cell);
-                        let reason = format!("answer {value:?} is not on the answer scale");
-                        tally.reject(line, Some(&names[col]), "answer_out_of_scale", reason);
-                        self.buf = buf;
-                        return;
-                    }
-                }
-            };
         }
-        let result = self.add_record_row(record, cols, &buf, tally);
+        let group = cols.group.map(|g| record.field(g));
+        let weight = cols.weight.map(|w| record.field(w));
+        let used = self.commit_fields(line, record.field(cols.unit), group, weight, cols, &buf, tally);
         self.buf = buf;
-        if result {
+        if used {
             tally.rows_used += 1;
         }
     }
 
+    /// The slot of one answer cell; `None` when it is off the scale.
+    #[inline]
+    pub(crate) fn answer_slot(&self, raw: &[u8]) -> Option<u8> {
+        // The common cells first: one digit on the scale.
+        if let [b] = raw {
+            let slot = self.compiled.byte_slots[usize::from(*b)];
+            if slot != NO_SLOT {
+                return Some(slot);
+            }
+        }
+        let cell = trim(raw);
+        if cell.is_empty() {
+            return Some(self.compiled.slot(None));
+        }
+        parse_int(cell)
+            .and_then(|v| self.compiled.code(v))
+            .map(|c| self.compiled.slot(Some(c)))
+    }
+
+    /// Rejects a row for its answer in column `col`.
+    pub(crate) fn reject_answer(
+        &self,
+        line: u64,
+        cols: &Columns,
+        col: usize,
+        raw: &[u8],
+        tally: &mut Tally,
+    ) {
+        let value = String::from_utf8_lossy(trim(raw));
+        let reason = format!("answer {value:?} is not on the answer scale");
+        tally.reject(line, Some(&cols.names[col]), "answer_out_of_scale", reason);
+    }
+
     /// The unit, group and weight of a record whose answers are resolved; commits it or
     /// rejects it. True when the row was counted.
-    fn add_record_row(
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn commit_fields(
         &mut self,
-        record: &Record<'_>,
+        line: u64,
+        unit: &[u8],
+        group: Option<&[u8]>,
+        weight: Option<&[u8]>,
         cols: &Columns,
         slots: &[u8],
         tally: &mut Tally,
     ) -> bool {
-        let line = record.line;
         let names = &cols.names;
-        let Ok(unit) = std::str::from_utf8(trim(record.field(cols.unit))) else {
+        let Ok(unit) = std::str::from_utf8(trim(unit)) else {
             let reason = "unit id is not valid UTF-8".to_owned();
             tally.reject(line, Some(&names[cols.unit]), "missing_unit", reason);
             return false;
         };
-        let group = match cols.group {
-            None => None,
-            Some(g) => match std::str::from_utf8(trim(record.field(g))) {
+        let group = match (cols.group, group) {
+            (Some(g), Some(raw)) => match std::str::from_utf8(trim(raw)) {
                 Ok("") => None,
                 Ok(s) => Some(s),
                 Err(_) => {
@@ -490,11 +517,12 @@ impl Aggregator {
                     return false;
                 }
             },
+            _ => None,
         };
-        let weight = match cols.weight {
-            None => None,
-            Some(wc) => {
-                let cell = trim(record.field(wc));
+        let weight = match (cols.weight, weight) {
+            (None, _) => None,
+            (Some(wc), raw) => {
+                let cell = trim(raw.unwrap_or_default());
                 match parse_weight(cell) {
                     Some(w) if w > Decimal::ZERO => Some(w),
                     _ => {

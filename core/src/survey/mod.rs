@@ -36,9 +36,8 @@ mod ci;
 pub mod columns;
 pub mod conformance;
 mod csv;
-// WebAssembly has no threads: the parallel reader is left out of its (size-budgeted) module.
-#[cfg(not(target_arch = "wasm32"))]
-mod csv_parallel;
+mod csv_block;
+mod csv_plain;
 mod csv_split;
 mod design;
 pub mod dist;

@@ -1,0 +1,139 @@
+//! Reads a block of CSV records without quotes (most survey exports) by the fast path of
+//! `csv_plain`, on several threads when the block is large: it is cut at line breaks, each
+//! piece aggregated into its own state, and the states merged in file order.
+//!
+//! A block with a quote is left to the general splitter. If a piece rejected a row for a reason
+//! that depends on earlier rows (a group conflict, a weight-sum overflow), or merging the pieces
+//! fails for such a reason, the block is read on one thread instead: the outcome never depends
+//! on the number of threads.
+
+use super::aggregate::Aggregator;
+use super::csv::{Columns, Tally};
+
+/// Below this many bytes per piece a thread costs more than it saves.
+#[cfg(not(target_arch = "wasm32"))]
+const MIN_PIECE: usize = 256 << 10;
+
+fn newlines(b: &[u8]) -> u64 {
+    b.iter().filter(|&&c| c == b'\n').count() as u64
+}
+
+impl Aggregator {
+    /// Adds the complete records at the start of `rest` (the first starts on `line`) when
+    /// they have no quote, on up to `threads` threads. Returns the bytes consumed and the line
+    /// breaks in them; `(0, 0)` leaves the block to the general splitter.
+    pub(crate) fn add_block(
+        &mut self,
+        rest: &[u8],
+        eof: bool,
+        line: u64,
+        cols: &Columns,
+        threads: usize,
+        tally: &mut Tally,
+    ) -> (usize, u64) {
+        // Complete records: up to the last line break, or everything at the end of the input.
+        let end = if eof {
+            rest.len()
+        } else {
+            match rest.iter().rposition(|&b| b == b'\n') {
+                Some(i) => i + 1,
+                None => return (0, 0),
+            }
+        };
+        let block = &rest[..end];
+        if block.is_empty() || cols.roles.is_none() || block.contains(&b'"') {
+            return (0, 0);
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Some(done) = self.add_pieces(block, line, cols, threads, tally) {
+            return done;
+        }
+        #[cfg(target_arch = "wasm32")]
+        let _ = threads;
+        let taken = self.add_plain_or_split(block, line, cols, tally);
+        (taken, newlines(&block[..taken]))
+    }
+
+    /// The plain fast path, then the general splitter from where it stopped (a lone `\r`).
+    /// Returns the bytes consumed (all of `block`).
+    pub(crate) fn add_plain_or_split(&mut self, block: &[u8], line: u64, cols: &Columns, tally: &mut Tally) -> usize {
+        let taken = self.add_plain(block, line, cols, tally);
+        if taken < block.len() {
+            self.add_records(&block[taken..], line + newlines(&block[..taken]), cols, tally);
+        }
+        block.len()
+    }
+
+    /// The block in pieces on threads; `None` (nothing changed) when it is too small, a thread
+    /// cannot be spawned, or the merged pieces could differ from reading on one thread.
+    #[cfg(not(target_arch = "wasm32"))]
+    fn add_pieces(
+        &mut self,
+        block: &[u8],
+        line: u64,
+        cols: &Columns,
+        threads: usize,
+        tally: &mut Tally,
+    ) -> Option<(usize, u64)> {
+        let parts = threads.min(block.len() / MIN_PIECE);
+        if parts < 2 {
+            return None;
+        }
+        // Pieces end just after a line break near equal shares of the block.
+        let mut pieces: Vec<(&[u8], u64)> = Vec::with_capacity(parts);
+        let (mut start, mut start_line) = (0, line);
+        for k in 1..=parts {
+            let target = (block.len() * k / parts).max(start);
+            let cut = if k == parts {
+                block.len()
+            } else {
+                match block[target..].iter().position(|&b| b == b'\n') {
+                    Some(i) => target + i + 1,
+                    None => block.len(),
+                }
+            };
+            if cut > start {
+                pieces.push((&block[start..cut], start_line));
+                start_line += newlines(&block[start..cut]);
+                start = cut;
+            }
+        }
+        let read = |bytes: &[u8], first: u64, mut agg: Aggregator| {
+            let mut t = Tally::default();
+            agg.add_plain_or_split(bytes, first, cols, &mut t);
+            (agg, t)
+        };
+        let states: Option<Vec<(Aggregator, Tally)>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = pieces[1..]
+                .iter()
+                .map(|&(bytes, first)| {
+                    let agg = self.empty_like();
+                    std::thread::Builder::new()
+                        .spawn_scoped(scope, move || read(bytes, first, agg))
+                        .ok()
+                })
+                .collect();
+            let spawned = handles.iter().all(Option::is_some);
+            let mut out = Vec::with_capacity(pieces.len());
+            if spawned {
+                out.push(read(pieces[0].0, pieces[0].1, self.empty_like()));
+            }
+            for h in handles.into_iter().flatten() {
+                out.push(h.join().ok()?);
+            }
+            spawned.then_some(out)
+        });
+        // A piece read apart from the rows before it cannot tell whether a group conflict or an
+        // overflow would have come earlier (or for another reason).
+        let states = states.filter(|s| !s.iter().any(|(_, t)| t.state_dependent))?;
+        let mut it = states.into_iter();
+        let (mut all, mut all_tally) = it.next()?;
+        for (agg, t) in it {
+            all.merge(agg).ok()?;
+            all_tally.append(t);
+        }
+        self.merge(all).ok()?;
+        tally.append(all_tally);
+        Some((block.len(), start_line - line))
+    }
+}
