@@ -140,6 +140,78 @@ impl Aggregator {
         if let Some(w) = cols.weights {
             short("weight", w.len())?;
         }
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Some(added) = self.add_columns_parallel(cols) {
+            return Ok(added);
+        }
+        self.add_columns_in_order(cols)
+    }
+
+    /// Large tables in row ranges on the machine's cores, merged in order; `None` (nothing
+    /// changed) when the table is small, a thread cannot be spawned, or a range fails or does
+    /// not merge: then the rows are added in order, and the first bad row is reported as
+    /// always.
+    #[cfg(not(target_arch = "wasm32"))]
+    fn add_columns_parallel(&mut self, cols: &ResponseColumns<'_>) -> Option<u64> {
+        /// Below this many rows per range a thread costs more than it saves.
+        const MIN_ROWS: usize = 8192;
+        let rows = cols.units.len();
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let parts = threads.min(rows / MIN_ROWS);
+        if parts < 2 {
+            return None;
+        }
+        let ranges: Vec<(usize, usize)> = (0..parts).map(|k| (rows * k / parts, rows * (k + 1) / parts)).collect();
+        let answers: Vec<Vec<&[f64]>> = ranges
+            .iter()
+            .map(|&(a, b)| cols.answers.iter().map(|c| &c[a..b]).collect())
+            .collect();
+        let pieces: Vec<ResponseColumns<'_>> = ranges
+            .iter()
+            .zip(&answers)
+            .map(|(&(a, b), answers)| ResponseColumns {
+                units: &cols.units[a..b],
+                unit_names: cols.unit_names,
+                groups: cols.groups.map(|g| &g[a..b]),
+                group_names: cols.group_names,
+                weights: cols.weights.map(|w| &w[a..b]),
+                answers,
+                first_row: cols.first_row + a as u64,
+            })
+            .collect();
+        let read = |piece: &ResponseColumns<'_>, mut agg: Aggregator| agg.add_columns_in_order(piece).ok().map(|_| agg);
+        let states: Option<Vec<Aggregator>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = pieces[1..]
+                .iter()
+                .map(|piece| {
+                    let agg = self.empty_like();
+                    std::thread::Builder::new()
+                        .spawn_scoped(scope, move || read(piece, agg))
+                        .ok()
+                })
+                .collect();
+            if !handles.iter().all(Option::is_some) {
+                return None;
+            }
+            let mut out = vec![read(&pieces[0], self.empty_like())?];
+            for h in handles.into_iter().flatten() {
+                out.push(h.join().ok()??);
+            }
+            Some(out)
+        });
+        let mut it = states?.into_iter();
+        let mut all = it.next()?;
+        for agg in it {
+            all.merge(agg).ok()?;
+        }
+        self.merge(all).ok()?;
+        Some(rows as u64)
+    }
+
+    /// Adds the rows one by one, in order (lengths already checked).
+    fn add_columns_in_order(&mut self, cols: &ResponseColumns<'_>) -> Result<u64, SurveyError> {
+        let n_items = self.compiled.n_items;
+        let rows = cols.units.len();
         // Rows go in blocks: each answer column is converted block-wise (sequential reads of
         // one column at a time), then the block's rows are counted one by one.
         const BLOCK: usize = 512;
@@ -149,7 +221,10 @@ impl Aggregator {
         let mut unit_states: Vec<Option<usize>> = vec![None; cols.unit_names.len()];
         let mut start = 0;
         while start < rows {
-            let end = (start + BLOCK).min(rows);
+            let mut end = (start + BLOCK).min(rows);
+            // The earliest answer off the scale in this block (row, then design order): the rows
+            // before it are still added, then it is reported.
+            let mut bad: Option<(usize, SurveyError)> = None;
             for (i, column) in cols.answers.iter().enumerate() {
                 for (j, &v) in column[start..end].iter().enumerate() {
                     // The common answers first: a whole code 0-9 (NaN fails every comparison).
@@ -172,18 +247,25 @@ impl Aggregator {
                             None
                         };
                         if code.is_none() {
-                            return Err(SurveyError::AnswerOutOfScale {
-                                path: format!(
-                                    "row {}, column {}",
-                                    cols.first_row + (start + j) as u64,
-                                    self.design.items[i].code
-                                ),
-                                value: format!("{v}"),
-                            });
+                            if bad.as_ref().is_none_or(|(row, _)| start + j < *row) {
+                                let e = SurveyError::AnswerOutOfScale {
+                                    path: format!(
+                                        "row {}, column {}",
+                                        cols.first_row + (start + j) as u64,
+                                        self.design.items[i].code
+                                    ),
+                                    value: format!("{v}"),
+                                };
+                                bad = Some((start + j, e));
+                            }
+                            break;
                         }
                         self.compiled.slot(code)
                     };
                 }
+            }
+            if let Some((row, _)) = &bad {
+                end = *row;
             }
             for k in start..end {
                 let row = cols.first_row + k as u64;
@@ -230,6 +312,9 @@ impl Aggregator {
                 if let Some(s) = unit_states.get_mut(code) {
                     *s = Some(state);
                 }
+            }
+            if let Some((_, e)) = bad {
+                return Err(e);
             }
             start = end;
         }
