@@ -89,13 +89,7 @@ impl PyMethodology {
     ) -> PyResult<String> {
         let (m, card) = (Arc::clone(&self.inner), Arc::clone(&card.inner));
         let w = compute(py, move || {
-            let changes: Vec<par_index::analysis::Change> = serde_json::from_str(&changes)
-                .map_err(|e| {
-                    Error::from(InputError::Json {
-                        path: "changes".into(),
-                        message: e.to_string(),
-                    })
-                })?;
+            let changes = par_index::analysis::Change::list_from_json(&changes)?;
             par_index::Scorer::new(&m)?.what_if(&card, &changes)
         })?;
         to_json(py, &w)
@@ -113,16 +107,8 @@ impl PyMethodology {
     ) -> PyResult<(PyMethodology, PyScorecard, String)> {
         let (m, card) = (Arc::clone(&self.inner), Arc::clone(&card.inner));
         let (scorer, w) = compute(py, move || {
-            let json = |path: &str, e: serde_json::Error| {
-                Error::from(InputError::Json {
-                    path: path.into(),
-                    message: e.to_string(),
-                })
-            };
-            let weights: Vec<par_index::analysis::WeightChange> =
-                serde_json::from_str(&weights).map_err(|e| json("weights", e))?;
-            let changes: Vec<par_index::analysis::Change> =
-                serde_json::from_str(&changes).map_err(|e| json("changes", e))?;
+            let weights = par_index::analysis::WeightChange::list_from_json(&weights)?;
+            let changes = par_index::analysis::Change::list_from_json(&changes)?;
             par_index::Scorer::new(&m)?.what_if_weights(&card, &weights, &changes)
         })?;
         let movements = to_json(py, &w.movements)?;
@@ -147,13 +133,7 @@ impl PyMethodology {
     ) -> PyResult<(PyScorecard, String)> {
         let (m, card) = (Arc::clone(&self.inner), Arc::clone(&card.inner));
         let w = compute(py, move || {
-            let changes: Vec<par_index::analysis::Change> = serde_json::from_str(&changes)
-                .map_err(|e| {
-                    Error::from(InputError::Json {
-                        path: "changes".into(),
-                        message: e.to_string(),
-                    })
-                })?;
+            let changes = par_index::analysis::Change::list_from_json(&changes)?;
             par_index::Scorer::new(&m)?.what_if(&card, &changes)
         })?;
         let movements = to_json(py, &w.movements)?;

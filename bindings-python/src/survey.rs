@@ -3,13 +3,13 @@
 //! columns, decimals as text.
 
 use crate::errors::{compute, input_error, to_py_err};
+use numpy::PyReadonlyArray1;
 use par_index::survey::columns::ResponseColumns;
 use par_index::survey::{
     proportion_ci, AggregateOptions, Aggregator, CiMethod, CiOptions, CsvOptions, Response,
     SipasResult, SurveyDesign, SurveyError,
 };
 use par_index::{Decimal, Error};
-use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use std::borrow::Cow;
@@ -87,7 +87,7 @@ pub struct PyAggregator {
 }
 
 /// A 1-d NumPy array of `T`, borrowed read-only for the call.
-fn column<'py, T: numpy::Element>(
+fn numpy_column<'py, T: numpy::Element>(
     py: Python<'py>,
     obj: &Bound<'py, PyAny>,
     name: &str,
@@ -161,16 +161,16 @@ impl PyAggregator {
         answers: Vec<Bound<'_, PyAny>>,
         first_row: u64,
     ) -> PyResult<u64> {
-        let units = column::<i64>(py, units, "unit", "int64")?;
+        let units = numpy_column::<i64>(py, units, "unit", "int64")?;
         let groups = groups
-            .map(|g| column::<i64>(py, g, "group", "int64"))
+            .map(|g| numpy_column::<i64>(py, g, "group", "int64"))
             .transpose()?;
         let weights = weights
-            .map(|w| column::<f64>(py, w, "weight", "float64"))
+            .map(|w| numpy_column::<f64>(py, w, "weight", "float64"))
             .transpose()?;
         let answers = answers
             .iter()
-            .map(|a| column::<f64>(py, a, "answers", "float64"))
+            .map(|a| numpy_column::<f64>(py, a, "answers", "float64"))
             .collect::<PyResult<Vec<_>>>()?;
         // Views of the arrays, held across the call (which runs without the GIL).
         let units = values(&units);
@@ -411,8 +411,14 @@ pub struct PySipasResult {
     inner: Arc<SipasResult>,
 }
 
-fn set<'py, T: IntoPyObject<'py>>(d: &Bound<'py, PyDict>, key: &str, value: T) -> PyResult<()> {
-    d.set_item(key, value)
+/// One column of a table: `f` of every row, under `key`.
+fn column<'py, R, T: IntoPyObject<'py>>(
+    d: &Bound<'py, PyDict>,
+    key: &str,
+    rows: &[R],
+    f: impl Fn(&R) -> T,
+) -> PyResult<()> {
+    d.set_item(key, rows.iter().map(f).collect::<Vec<T>>())
 }
 
 #[pymethods]
@@ -439,63 +445,19 @@ impl PySipasResult {
     fn items_table<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let rows = self.inner.item_rows();
         let d = PyDict::new(py);
-        set(
-            &d,
-            "unit",
-            rows.iter().map(|r| r.unit.clone()).collect::<Vec<_>>(),
-        )?;
-        set(
-            &d,
-            "item",
-            rows.iter().map(|r| r.item.clone()).collect::<Vec<_>>(),
-        )?;
-        set(&d, "n", rows.iter().map(|r| r.n).collect::<Vec<_>>())?;
-        set(
-            &d,
-            "n_missing",
-            rows.iter().map(|r| r.n_missing).collect::<Vec<_>>(),
-        )?;
-        set(
-            &d,
-            "n_not_applicable",
-            rows.iter().map(|r| r.n_not_applicable).collect::<Vec<_>>(),
-        )?;
-        set(
-            &d,
-            "satisfied",
-            rows.iter().map(|r| r.satisfied).collect::<Vec<_>>(),
-        )?;
-        set(
-            &d,
-            "share",
-            rows.iter().map(|r| r.share.map(dec)).collect::<Vec<_>>(),
-        )?;
-        set(&d, "se", rows.iter().map(|r| r.se).collect::<Vec<_>>())?;
-        set(
-            &d,
-            "ci_low",
-            rows.iter().map(|r| r.ci_low).collect::<Vec<_>>(),
-        )?;
-        set(
-            &d,
-            "ci_high",
-            rows.iter().map(|r| r.ci_high).collect::<Vec<_>>(),
-        )?;
-        set(
-            &d,
-            "mean",
-            rows.iter().map(|r| r.mean.map(dec)).collect::<Vec<_>>(),
-        )?;
-        set(
-            &d,
-            "n_eff",
-            rows.iter().map(|r| r.n_eff).collect::<Vec<_>>(),
-        )?;
-        set(
-            &d,
-            "weighted_n",
-            rows.iter().map(|r| dec(r.weighted_n)).collect::<Vec<_>>(),
-        )?;
+        column(&d, "unit", &rows, |r| r.unit.clone())?;
+        column(&d, "item", &rows, |r| r.item.clone())?;
+        column(&d, "n", &rows, |r| r.n)?;
+        column(&d, "n_missing", &rows, |r| r.n_missing)?;
+        column(&d, "n_not_applicable", &rows, |r| r.n_not_applicable)?;
+        column(&d, "satisfied", &rows, |r| r.satisfied)?;
+        column(&d, "share", &rows, |r| r.share.map(dec))?;
+        column(&d, "se", &rows, |r| r.se)?;
+        column(&d, "ci_low", &rows, |r| r.ci_low)?;
+        column(&d, "ci_high", &rows, |r| r.ci_high)?;
+        column(&d, "mean", &rows, |r| r.mean.map(dec))?;
+        column(&d, "n_eff", &rows, |r| r.n_eff)?;
+        column(&d, "weighted_n", &rows, |r| dec(r.weighted_n))?;
         Ok(d)
     }
 
@@ -503,21 +465,9 @@ impl PySipasResult {
     fn elements_table<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let rows = self.inner.element_rows();
         let d = PyDict::new(py);
-        set(
-            &d,
-            "unit",
-            rows.iter().map(|r| r.unit.clone()).collect::<Vec<_>>(),
-        )?;
-        set(
-            &d,
-            "element",
-            rows.iter().map(|r| r.element.clone()).collect::<Vec<_>>(),
-        )?;
-        set(
-            &d,
-            "index",
-            rows.iter().map(|r| r.index.map(dec)).collect::<Vec<_>>(),
-        )?;
+        column(&d, "unit", &rows, |r| r.unit.clone())?;
+        column(&d, "element", &rows, |r| r.element.clone())?;
+        column(&d, "index", &rows, |r| r.index.map(dec))?;
         Ok(d)
     }
 
@@ -525,27 +475,11 @@ impl PySipasResult {
     fn overall_table<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let rows = self.inner.overall_rows();
         let d = PyDict::new(py);
-        set(
-            &d,
-            "unit",
-            rows.iter().map(|r| r.unit.clone()).collect::<Vec<_>>(),
-        )?;
-        set(
-            &d,
-            "group",
-            rows.iter().map(|r| r.group.clone()).collect::<Vec<_>>(),
-        )?;
-        set(
-            &d,
-            "index",
-            rows.iter().map(|r| r.index.map(dec)).collect::<Vec<_>>(),
-        )?;
-        set(&d, "rank", rows.iter().map(|r| r.rank).collect::<Vec<_>>())?;
-        set(
-            &d,
-            "group_rank",
-            rows.iter().map(|r| r.group_rank).collect::<Vec<_>>(),
-        )?;
+        column(&d, "unit", &rows, |r| r.unit.clone())?;
+        column(&d, "group", &rows, |r| r.group.clone())?;
+        column(&d, "index", &rows, |r| r.index.map(dec))?;
+        column(&d, "rank", &rows, |r| r.rank)?;
+        column(&d, "group_rank", &rows, |r| r.group_rank)?;
         Ok(d)
     }
 

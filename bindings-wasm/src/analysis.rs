@@ -7,7 +7,6 @@ use crate::error::{from_core, invalid_argument, JsResult};
 use crate::methodology::WasmMethodology;
 use crate::scorecard::WasmScorecard;
 use par_index::analysis::{Change, WeightChange};
-use par_index::error::InputError;
 use serde_json::{Map, Value as Json};
 use std::collections::BTreeMap;
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -88,14 +87,7 @@ fn to_js<T: serde::Serialize>(v: &T) -> String {
 }
 
 fn changes(text: &str) -> JsResult<Vec<Change>> {
-    serde_json::from_str(text).map_err(|e| {
-        let err: par_index::Error = InputError::Json {
-            path: "changes".into(),
-            message: e.to_string(),
-        }
-        .into();
-        from_core(&err)
-    })
+    Change::list_from_json(text).map_err(|e| from_core(&e))
 }
 
 #[wasm_bindgen]
@@ -153,14 +145,7 @@ impl WasmMethodology {
         weights_json: &str,
         changes_json: &str,
     ) -> JsResult<WasmReweighed> {
-        let weights: Vec<WeightChange> = serde_json::from_str(weights_json).map_err(|e| {
-            let err: par_index::Error = InputError::Json {
-                path: "weights".into(),
-                message: e.to_string(),
-            }
-            .into();
-            from_core(&err)
-        })?;
+        let weights = WeightChange::list_from_json(weights_json).map_err(|e| from_core(&e))?;
         let changes = changes(changes_json)?;
         let (scorer, w) = self
             .scorer()

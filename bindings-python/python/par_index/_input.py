@@ -96,6 +96,15 @@ def columns_of(frame: Any) -> Optional[Dict[str, List[Any]]]:
     return None
 
 
+def records_of(table: Any) -> List[Dict[str, Any]]:
+    """Rows of a list of dicts or of a data frame (pandas, polars) as dicts."""
+    cols = columns_of(table)
+    if cols is None:
+        return list(table)
+    keys = list(cols)
+    return [dict(zip(keys, row)) for row in zip(*cols.values())]
+
+
 def _from_columns(
     cols: Dict[str, List[Any]], unit: str, group: str, layout: str, ignore: Sequence[str]
 ) -> "_native.Assessments":
@@ -154,13 +163,13 @@ def to_assessments(
         return _from_columns(cols, unit, group, layout, ignore)
     if isinstance(data, Mapping):
         if "units" in data:
-            return _native.Assessments.from_json(json.dumps(data, default=_json_default))
+            return _native.Assessments.from_json(json.dumps(data, default=json_default))
         # a dict of columns
         return _from_columns({str(k): list(v) for k, v in data.items()}, unit, group, layout, ignore)
     if isinstance(data, (list, tuple)):
         rows = list(data)
         if rows and all(isinstance(r, Mapping) and "values" in r for r in rows):
-            return _native.Assessments.from_json(json.dumps({"units": rows}, default=_json_default))
+            return _native.Assessments.from_json(json.dumps({"units": rows}, default=json_default))
         if not all(isinstance(r, Mapping) for r in rows):
             raise InputError("a list of assessments must hold dicts", "input_type", "records")
         keys: List[str] = []
@@ -191,7 +200,8 @@ def to_assessments(
     )
 
 
-def _json_default(o: Any) -> Any:
+def json_default(o: Any) -> Any:
+    """For json.dumps: Decimals as exact text, NumPy scalars as Python numbers."""
     if isinstance(o, decimal.Decimal):
         return format(o, "f")
     if hasattr(o, "item"):

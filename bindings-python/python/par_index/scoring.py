@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Optional, Sequence, Union
 from . import _native
 from ._display import scorecard_html, table_html
 from .analysis import Comparison, Gap, Profile, Uncertainty, WhatIf
-from ._input import columns_of, read_text_or_path, to_assessments, value_text
+from ._input import read_text_or_path, records_of, to_assessments, value_text
 from .errors import InputError
 
 __all__ = ["Methodology", "Scorecard", "Audit", "Assessments", "TierBand", "display"]
@@ -47,15 +47,6 @@ class TierBand:
 
     def __repr__(self) -> str:
         return f"TierBand({self.code!r}, {self.label!r}, min={self.min}, color={self.color!r})"
-
-
-def _records(table: Any) -> List[Dict[str, Any]]:
-    """Rows of a list of dicts or of a data frame (pandas, polars) as dicts."""
-    cols = columns_of(table)
-    if cols is None:
-        return list(table)
-    keys = list(cols)
-    return [dict(zip(keys, row)) for row in zip(*cols.values())]
 
 
 class Methodology:
@@ -254,11 +245,11 @@ class Scorecard:
         rows = [{"unit": c["unit"], "code": c["code"],
                  "value": None if c.get("value") is None else (c["value"] if isinstance(c["value"], (bool, str))
                                                                  else value_text(c["value"]))}
-                for c in _records(changes)]
+                for c in records_of(changes)]
         if weights is None:
             card, movements = self._methodology._inner.what_if(self._inner, json.dumps(rows))
             return WhatIf(Scorecard(card, self._methodology), movements)
-        pairs = weights.items() if isinstance(weights, dict) else ((w["code"], w["weight"]) for w in _records(weights))
+        pairs = weights.items() if isinstance(weights, dict) else ((w["code"], w["weight"]) for w in records_of(weights))
         weight_rows = [{"code": code, "weight": value_text(weight)} for code, weight in pairs]
         inner, card, movements = self._methodology._inner.what_if_weights(self._inner, json.dumps(weight_rows),
                                                                           json.dumps(rows))

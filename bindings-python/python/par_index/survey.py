@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Optional, Sequence, Union
 
 from . import _native
 from ._display import table_html
-from ._input import columns_of, read_text_or_path
+from ._input import columns_of, json_default, read_text_or_path
 from .errors import InputError
 
 __all__ = ["SurveyDesign", "Aggregator", "SipasResult", "sipas", "proportion_ci", "CI_METHODS"]
@@ -171,7 +171,7 @@ class Aggregator:
             if not rows:
                 return self
             if all(isinstance(r, dict) and "answers" in r for r in rows):
-                self._rows += self._inner.add_responses_json(json.dumps(rows, default=_json_default))
+                self._rows += self._inner.add_responses_json(json.dumps(rows, default=json_default))
                 return self
             import pandas as pd
 
@@ -250,14 +250,6 @@ def _frame(data: Any) -> Any:
         return pd.DataFrame(data)
     raise InputError(f"responses are a DataFrame, a CSV path or a list of dicts, not {type(data).__name__}",
                      "input_type", "responses")
-
-
-def _json_default(o: Any) -> Any:
-    if isinstance(o, decimal.Decimal):
-        return format(o, "f")
-    if hasattr(o, "item"):
-        return o.item()
-    raise TypeError(f"{type(o).__name__} is not JSON serializable")
 
 
 def _numbers(values: Sequence[Optional[str]], exact: bool) -> List[Any]:

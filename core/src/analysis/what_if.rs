@@ -4,7 +4,7 @@
 
 use crate::assessment::Assessment;
 use crate::error::{InputError, MethodologyError, Result};
-use crate::scorecard::{NodeStatus, Scorecard, UnitScore};
+use crate::scorecard::{NodeScore, NodeStatus, Scorecard, UnitScore};
 use crate::scoring::{Figure, Scorer};
 use crate::tree::NodeKind;
 use crate::value::Value;
@@ -22,6 +22,18 @@ pub struct Change {
     pub code: String,
     /// The new value; `None` removes it (the missing policy then applies).
     pub value: Option<Value>,
+}
+
+impl Change {
+    /// Reads a JSON array of changes `[{unit, code, value}]` (errors at path `changes`).
+    pub fn list_from_json(text: &str) -> Result<Vec<Change>> {
+        list_from_json(text, "changes")
+    }
+}
+
+/// A JSON array of what-if inputs; a malformed one is an `input_json` error at `path`.
+pub(super) fn list_from_json<T: serde::de::DeserializeOwned>(text: &str, path: &str) -> Result<Vec<T>> {
+    serde_json::from_str(text).map_err(|e| InputError::Json { path: path.into(), message: e.to_string() }.into())
 }
 
 /// How one unit moved.
@@ -111,12 +123,7 @@ impl Scorer {
             figures[p] = self.inner_figure(p, &figures, &a.unit)?;
         }
         for &c in nodes.iter().filter(|&&c| c > 0) {
-            let node = &mut unit.nodes[c - 1];
-            let f = &figures[c];
-            node.points = f.points.normalize();
-            node.max_points = f.max.normalize();
-            node.percent = crate::number::percent(f.points, f.max, &tree.nodes[c].path)?;
-            node.status = f.status;
+            write_node(&mut unit.nodes[c - 1], &figures[c], &tree.nodes[c].path)?;
         }
         self.settle(unit, a, &figures[0])
     }
@@ -158,13 +165,8 @@ impl Scorer {
         let mut ancestors = Vec::new();
         if let Some(i) = leaf {
             figures[i] = self.leaf_figure(i, &a)?;
-            let f = &figures[i];
-            let node = &mut unit.nodes[i - 1];
-            node.points = f.points.normalize();
-            node.max_points = f.max.normalize();
-            node.percent = crate::number::percent(f.points, f.max, &tree.nodes[i].path)?;
-            node.status = f.status;
-            node.input = change.value;
+            write_node(&mut unit.nodes[i - 1], &figures[i], &tree.nodes[i].path)?;
+            unit.nodes[i - 1].input = change.value;
             let mut parent = tree.nodes[i].parent;
             while let Some(p) = parent {
                 ancestors.push(p);
@@ -173,6 +175,15 @@ impl Scorer {
         }
         self.recompute(unit, &a, figures, &ancestors)
     }
+}
+
+/// A node's reported figures from its recomputed ones.
+fn write_node(node: &mut NodeScore, f: &Figure, path: &str) -> Result<()> {
+    node.points = f.points.normalize();
+    node.max_points = f.max.normalize();
+    node.percent = crate::number::percent(f.points, f.max, &path)?;
+    node.status = f.status;
+    Ok(())
 }
 
 /// Each unit's index, rank and tier, to report movements against.

@@ -23,6 +23,13 @@ pub struct WeightChange {
     pub weight: Decimal,
 }
 
+impl WeightChange {
+    /// Reads a JSON array of weight changes `[{code, weight}]` (errors at path `weights`).
+    pub fn list_from_json(text: &str) -> Result<Vec<WeightChange>> {
+        super::what_if::list_from_json(text, "weights")
+    }
+}
+
 /// The criterion with `code` and how its parent aggregates.
 fn find<'a>(criteria: &'a mut [Criterion], parent: Aggregation, code: &str) -> Option<(&'a mut Criterion, Aggregation)> {
     for c in criteria {

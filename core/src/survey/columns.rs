@@ -148,8 +148,7 @@ impl Aggregator {
     }
 
     /// Large tables in row ranges on the machine's cores, merged in order; `None` (nothing
-    /// changed) when the table is small, a thread cannot be spawned, or a range fails or does
-    /// not merge: then the rows are added in order, and the first bad row is reported as
+    /// changed) when the table is small, or a range fails or does not merge: then the rows are added in order, and the first bad row is reported as
     /// always.
     #[cfg(not(target_arch = "wasm32"))]
     fn add_columns_parallel(&mut self, cols: &ResponseColumns<'_>) -> Option<u64> {
@@ -179,26 +178,12 @@ impl Aggregator {
                 first_row: cols.first_row + a as u64,
             })
             .collect();
-        let read = |piece: &ResponseColumns<'_>, mut agg: Aggregator| agg.add_columns_in_order(piece).ok().map(|_| agg);
-        let states: Option<Vec<Aggregator>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = pieces[1..]
-                .iter()
-                .map(|piece| {
-                    let agg = self.empty_like();
-                    std::thread::Builder::new()
-                        .spawn_scoped(scope, move || read(piece, agg))
-                        .ok()
-                })
-                .collect();
-            if !handles.iter().all(Option::is_some) {
-                return None;
-            }
-            let mut out = vec![read(&pieces[0], self.empty_like())?];
-            for h in handles.into_iter().flatten() {
-                out.push(h.join().ok()??);
-            }
-            Some(out)
+        let this = &*self;
+        let states = crate::parallel::map_chunks(&pieces, parts, 1, &|| (), &|_, piece| {
+            let mut agg = this.empty_like();
+            agg.add_columns_in_order(piece).ok().map(|_| agg)
         });
+        let states: Option<Vec<Aggregator>> = states.into_iter().collect();
         let mut it = states?.into_iter();
         let mut all = it.next()?;
         for agg in it {

@@ -64,8 +64,8 @@ impl Aggregator {
         block.len()
     }
 
-    /// The block in pieces on threads; `None` (nothing changed) when it is too small, a thread
-    /// cannot be spawned, or the merged pieces could differ from reading on one thread.
+    /// The block in pieces on threads; `None` (nothing changed) when it is too small or the
+    /// merged pieces could differ from reading on one thread.
     #[cfg(not(target_arch = "wasm32"))]
     fn add_pieces(
         &mut self,
@@ -98,34 +98,18 @@ impl Aggregator {
                 start = cut;
             }
         }
-        let read = |bytes: &[u8], first: u64, mut agg: Aggregator| {
+        let this = &*self;
+        let states = crate::parallel::map_chunks(&pieces, pieces.len(), 1, &|| (), &|_, &(bytes, first)| {
+            let mut agg = this.empty_like();
             let mut t = Tally::default();
             agg.add_plain_or_split(bytes, first, cols, &mut t);
             (agg, t)
-        };
-        let states: Option<Vec<(Aggregator, Tally)>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = pieces[1..]
-                .iter()
-                .map(|&(bytes, first)| {
-                    let agg = self.empty_like();
-                    std::thread::Builder::new()
-                        .spawn_scoped(scope, move || read(bytes, first, agg))
-                        .ok()
-                })
-                .collect();
-            let spawned = handles.iter().all(Option::is_some);
-            let mut out = Vec::with_capacity(pieces.len());
-            if spawned {
-                out.push(read(pieces[0].0, pieces[0].1, self.empty_like()));
-            }
-            for h in handles.into_iter().flatten() {
-                out.push(h.join().ok()?);
-            }
-            spawned.then_some(out)
         });
         // A piece read apart from the rows before it cannot tell whether a group conflict or an
         // overflow would have come earlier (or for another reason).
-        let states = states.filter(|s| !s.iter().any(|(_, t)| t.state_dependent))?;
+        if states.iter().any(|(_, t)| t.state_dependent) {
+            return None;
+        }
         let mut it = states.into_iter();
         let (mut all, mut all_tally) = it.next()?;
         for (agg, t) in it {

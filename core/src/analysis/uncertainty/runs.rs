@@ -172,8 +172,7 @@ pub(crate) fn run_rows(model: &Model, rows: Range<u64>) -> UncertaintyRuns {
 }
 
 /// Runs replications `rows` split over `threads` threads (contiguous ranges merged in order,
-/// so the result is the same for any thread count). Falls back to this thread when a thread
-/// cannot be spawned (WebAssembly).
+/// so the result is the same for any thread count; on this thread alone in WebAssembly).
 pub(crate) fn run_parallel(model: &Model, rows: Range<u64>, threads: usize) -> Result<UncertaintyRuns> {
     let len = rows.end.saturating_sub(rows.start);
     let t = (threads.max(1) as u64).min(len.max(1));
@@ -182,24 +181,7 @@ pub(crate) fn run_parallel(model: &Model, rows: Range<u64>, threads: usize) -> R
     }
     let bounds: Vec<Range<u64>> =
         (0..t).map(|i| rows.start + len * i / t..rows.start + len * (i + 1) / t).collect();
-    let parts: Vec<UncertaintyRuns> = std::thread::scope(|scope| {
-        let handles: Vec<_> = bounds[1..]
-            .iter()
-            .map(|r| {
-                let r = r.clone();
-                std::thread::Builder::new().spawn_scoped(scope, move || run_rows(model, r)).ok()
-            })
-            .collect();
-        let mut parts = vec![run_rows(model, bounds[0].clone())];
-        for (h, r) in handles.into_iter().zip(&bounds[1..]) {
-            let part = match h.map(|h| h.join()) {
-                Some(Ok(p)) => p,
-                _ => run_rows(model, r.clone()),
-            };
-            parts.push(part);
-        }
-        parts
-    });
+    let parts = crate::parallel::map_chunks(&bounds, bounds.len(), 1, &|| (), &|_, r: &Range<u64>| run_rows(model, r.clone()));
     let mut it = parts.into_iter();
     let Some(mut all) = it.next() else { return Ok(run_rows(model, rows)) };
     for p in it {
