@@ -1,4 +1,4 @@
-//! Column-wise input (the data-frame path): large tables, read in row ranges on all cores, give
+//! Column-wise input (the data-frame path): large tables, counted column by column on all cores, give
 //! exactly what adding the rows one by one gives, also when a row is bad.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]

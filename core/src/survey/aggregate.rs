@@ -74,7 +74,7 @@ pub(crate) struct UnitState {
 }
 
 impl UnitState {
-    fn new(id: &str, group: Option<&str>, c: &Compiled, weighted: bool) -> Self {
+    pub(crate) fn new(id: &str, group: Option<&str>, c: &Compiled, weighted: bool) -> Self {
         let cells = c.n_items * c.n_levels;
         UnitState {
             id: id.to_owned(),
@@ -138,7 +138,6 @@ impl Aggregator {
     }
 
     /// An empty state of the same design and options (for a piece read on another thread).
-    #[cfg(not(target_arch = "wasm32"))]
     pub(crate) fn empty_like(&self) -> Aggregator {
         Aggregator {
             design: self.design.clone(),
@@ -150,6 +149,19 @@ impl Aggregator {
             last: None,
             buf: self.buf.clone(),
         }
+    }
+
+    /// A new unit (not seen before) with its group; returns its state's index.
+    pub(crate) fn push_unit(&mut self, id: &str, group: Option<&str>) -> usize {
+        let i = self.units.len();
+        self.units.push(UnitState::new(id, group, &self.compiled, self.options.weighted));
+        self.index.insert(id.to_owned(), i);
+        i
+    }
+
+    /// The index of a unit's state, if it has one.
+    pub(crate) fn unit_index(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
     }
 
     /// The design aggregated over.
@@ -364,10 +376,13 @@ impl Aggregator {
                         path: format!("{path}weight"),
                     })?;
                 }
-                let m = w.mantissa() * pow10(self.wscale - w.scale());
                 let overflow = || SurveyError::Overflow {
                     path: format!("{path}weight"),
                 };
+                let m = w
+                    .mantissa()
+                    .checked_mul(pow10(self.wscale - w.scale()))
+                    .ok_or_else(overflow)?;
                 let m2 = m.checked_mul(m).ok_or_else(overflow)?;
                 let (sum, sq_sum) = existing.map_or((0, 0), |i| {
                     (self.units[i].weight_sum, self.units[i].weight_sq_sum)

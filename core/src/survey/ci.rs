@@ -174,12 +174,18 @@ pub fn proportion_ci(
 /// statsmodels `proportion_confint` for the binomial methods (design-based methods fall back to
 /// Wilson; callers route them to [`design_ci`]).
 pub(crate) fn binomial_ci(count: f64, nobs: f64, method: CiMethod, alpha: f64) -> Interval {
+    binomial_ci_crit(count, nobs, method, alpha, -qnorm(alpha / 2.0))
+}
+
+/// [`binomial_ci`] with the normal critical value `crit` = -qnorm(alpha / 2) given (a caller
+/// computing many intervals at one level computes it once).
+pub(crate) fn binomial_ci_crit(count: f64, nobs: f64, method: CiMethod, alpha: f64, crit: f64) -> Interval {
     let q = count / nobs;
     let alpha2 = 0.5 * alpha;
     match method {
         CiMethod::Normal => {
             let std = (q * (1.0 - q) / nobs).sqrt();
-            let dist = -qnorm(alpha / 2.0) * std;
+            let dist = crit * std;
             Interval {
                 low: (q - dist).clamp(0.0, 1.0),
                 high: (q + dist).clamp(0.0, 1.0),
@@ -199,7 +205,6 @@ pub(crate) fn binomial_ci(count: f64, nobs: f64, method: CiMethod, alpha: f64) -
             Interval { low, high }
         }
         CiMethod::AgrestiCoull => {
-            let crit = -qnorm(alpha / 2.0);
             let nobs_c = nobs + crit * crit;
             let q_c = (count + crit * crit / 2.0) / nobs_c;
             let dist = crit * (q_c * (1.0 - q_c) / nobs_c).sqrt();
@@ -213,7 +218,6 @@ pub(crate) fn binomial_ci(count: f64, nobs: f64, method: CiMethod, alpha: f64) -
             high: qbeta(1.0 - alpha2, count + 0.5, nobs - count + 0.5),
         },
         CiMethod::Wilson | CiMethod::Logit | CiMethod::KornGraubard => {
-            let crit = -qnorm(alpha / 2.0);
             let crit2 = crit * crit;
             let denom = 1.0 + crit2 / nobs;
             let center = (q + crit2 / (2.0 * nobs)) / denom;

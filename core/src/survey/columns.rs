@@ -81,7 +81,7 @@ fn with_path(e: SurveyError, row: &str) -> SurveyError {
 }
 
 /// A finite float as an exact decimal of its shortest representation (`0.1` is `0.1`).
-fn weight_decimal(w: f64) -> Option<Decimal> {
+pub(crate) fn weight_decimal(w: f64) -> Option<Decimal> {
     if !w.is_finite() {
         return None;
     }
@@ -140,61 +140,17 @@ impl Aggregator {
         if let Some(w) = cols.weights {
             short("weight", w.len())?;
         }
-        #[cfg(not(target_arch = "wasm32"))]
-        if let Some(added) = self.add_columns_parallel(cols) {
-            return Ok(added);
+        // Counted column by column into a new state, merged; row by row when a row is bad.
+        if let Some(fresh) = self.count_columns(cols) {
+            if self.merge(fresh).is_ok() {
+                return Ok(rows as u64);
+            }
         }
         self.add_columns_in_order(cols)
     }
 
-    /// Large tables in row ranges on the machine's cores, merged in order; `None` (nothing
-    /// changed) when the table is small, or a range fails or does not merge: then the rows are added in order, and the first bad row is reported as
-    /// always.
-    #[cfg(not(target_arch = "wasm32"))]
-    fn add_columns_parallel(&mut self, cols: &ResponseColumns<'_>) -> Option<u64> {
-        /// Below this many rows per range a thread costs more than it saves.
-        const MIN_ROWS: usize = 8192;
-        let rows = cols.units.len();
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let parts = threads.min(rows / MIN_ROWS);
-        if parts < 2 {
-            return None;
-        }
-        let ranges: Vec<(usize, usize)> = (0..parts).map(|k| (rows * k / parts, rows * (k + 1) / parts)).collect();
-        let answers: Vec<Vec<&[f64]>> = ranges
-            .iter()
-            .map(|&(a, b)| cols.answers.iter().map(|c| &c[a..b]).collect())
-            .collect();
-        let pieces: Vec<ResponseColumns<'_>> = ranges
-            .iter()
-            .zip(&answers)
-            .map(|(&(a, b), answers)| ResponseColumns {
-                units: &cols.units[a..b],
-                unit_names: cols.unit_names,
-                groups: cols.groups.map(|g| &g[a..b]),
-                group_names: cols.group_names,
-                weights: cols.weights.map(|w| &w[a..b]),
-                answers,
-                first_row: cols.first_row + a as u64,
-            })
-            .collect();
-        let this = &*self;
-        let states = crate::parallel::map_chunks(&pieces, parts, 1, &|| (), &|_, piece| {
-            let mut agg = this.empty_like();
-            agg.add_columns_in_order(piece).ok().map(|_| agg)
-        });
-        let states: Option<Vec<Aggregator>> = states.into_iter().collect();
-        let mut it = states?.into_iter();
-        let mut all = it.next()?;
-        for agg in it {
-            all.merge(agg).ok()?;
-        }
-        self.merge(all).ok()?;
-        Some(rows as u64)
-    }
-
     /// Adds the rows one by one, in order (lengths already checked).
-    fn add_columns_in_order(&mut self, cols: &ResponseColumns<'_>) -> Result<u64, SurveyError> {
+    pub(crate) fn add_columns_in_order(&mut self, cols: &ResponseColumns<'_>) -> Result<u64, SurveyError> {
         let n_items = self.compiled.n_items;
         let rows = cols.units.len();
         // Rows go in blocks: each answer column is converted block-wise (sequential reads of

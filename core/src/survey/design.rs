@@ -510,6 +510,18 @@ impl Compiled {
         }
     }
 
+    /// Every answer code with a meaning (levels, missing and not-applicable codes) and its slot.
+    pub(crate) fn codes(&self) -> Vec<(i64, u8)> {
+        let mut out: Vec<(i64, u8)> = self
+            .table
+            .iter()
+            .zip(self.min_code..)
+            .filter_map(|(k, code)| k.map(|k| (code, self.slot(Some(k)))))
+            .collect();
+        out.extend(self.extra.iter().map(|&(code, k)| (code, self.slot(Some(k)))));
+        out
+    }
+
     /// What an integer answer means; `None` when it is off the scale.
     #[inline]
     pub(crate) fn code(&self, value: i64) -> Option<Code> {

@@ -35,6 +35,7 @@ mod aggregate;
 mod ci;
 pub mod columns;
 pub mod conformance;
+mod count_columns;
 mod csv;
 mod csv_block;
 mod csv_plain;

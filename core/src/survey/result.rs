@@ -1,7 +1,7 @@
 //! Results: per item, element and overall, for every unit, every group and all units.
 
 use super::aggregate::{Aggregator, UnitState};
-use super::ci::{binomial_ci, design_ci, CiMethod, CiOptions, Interval};
+use super::ci::{binomial_ci_crit, design_ci, CiMethod, CiOptions, Interval};
 use super::design::{ElementRule, OverallRule, SurveyDesign};
 use super::error::SurveyError;
 use crate::ranking::{rank, RankEntry, TiePolicy};
@@ -258,49 +258,60 @@ fn f(d: Decimal) -> f64 {
     d.to_f64().unwrap_or(f64::NAN)
 }
 
-/// Sums of one item in one domain: per level count, weight sum, squared-weight sum.
+/// Exact sums of one item in one domain: the weight of valid and of satisfied answers, their
+/// squared weights, and the weight times the level code (counts when unweighted).
 struct ItemSums {
-    counts: Vec<u64>,
-    missing: u64,
-    na: u64,
-    w: Vec<Decimal>,
-    w2: Vec<Decimal>,
+    n: u64,
+    satisfied: u64,
+    w_all: Decimal,
+    w_sat: Decimal,
+    s_all: Decimal,
+    s_sat: Decimal,
+    w_code: Decimal,
+    /// w_all - w_sat and s_all - s_sat.
+    w_uns: Decimal,
+    s_uns: Decimal,
 }
 
-fn item_sums(
-    state: &UnitState,
-    item: usize,
-    n_levels: usize,
-    weighted: bool,
-    wscale: u32,
-) -> Result<ItemSums, SurveyError> {
+/// Sums the item's levels as integers (counts, or weight mantissas at `wscale`, squares at
+/// twice it), then makes exact decimals of them: no allocation, one conversion per sum.
+fn item_sums(ctx: &Ctx<'_>, state: &UnitState, item: usize) -> Result<ItemSums, SurveyError> {
+    let n_levels = ctx.n_levels;
     let base = item * (n_levels + 2);
-    let counts = state.counts[base..base + n_levels].to_vec();
-    let (w, w2) = if weighted {
-        let b = item * n_levels;
-        let conv = |v: &i128, scale: u32| {
-            Decimal::try_from_i128_with_scale(*v, scale).map_err(|_| overflow(&state.id))
+    let counts = &state.counts[base..base + n_levels];
+    let oops = || overflow(&state.id);
+    let add = |a: i128, b: i128| a.checked_add(b).ok_or_else(oops);
+    let (mut n, mut satisfied) = (0u64, 0u64);
+    let (mut w_all, mut w_sat, mut s_all, mut s_sat, mut w_code) = (0i128, 0i128, 0i128, 0i128, 0i128);
+    for (l, &c) in counts.iter().enumerate() {
+        n += c;
+        let (w, w2) = if ctx.weighted {
+            let k = item * n_levels + l;
+            (state.wsum[k], state.w2sum[k])
+        } else {
+            (i128::from(c), i128::from(c))
         };
-        (
-            state.wsum[b..b + n_levels]
-                .iter()
-                .map(|v| conv(v, wscale))
-                .collect::<Result<Vec<_>, _>>()?,
-            state.w2sum[b..b + n_levels]
-                .iter()
-                .map(|v| conv(v, 2 * wscale))
-                .collect::<Result<Vec<_>, _>>()?,
-        )
-    } else {
-        let c: Vec<Decimal> = counts.iter().map(|&c| Decimal::from(c)).collect();
-        (c.clone(), c)
-    };
+        w_all = add(w_all, w)?;
+        s_all = add(s_all, w2)?;
+        w_code = add(w_code, w.checked_mul(i128::from(ctx.codes[l])).ok_or_else(oops)?)?;
+        if ctx.satisfied[l] {
+            satisfied += c;
+            w_sat = add(w_sat, w)?;
+            s_sat = add(s_sat, w2)?;
+        }
+    }
+    let (s1, s2) = if ctx.weighted { (ctx.wscale, 2 * ctx.wscale) } else { (0, 0) };
+    let dec = |v: i128, scale: u32| Decimal::try_from_i128_with_scale(v, scale).map_err(|_| oops());
     Ok(ItemSums {
-        counts,
-        missing: state.counts[base + n_levels],
-        na: state.counts[base + n_levels + 1],
-        w,
-        w2,
+        n,
+        satisfied,
+        w_all: dec(w_all, s1)?,
+        w_sat: dec(w_sat, s1)?,
+        s_all: dec(s_all, s2)?,
+        s_sat: dec(s_sat, s2)?,
+        w_code: dec(w_code, s1)?,
+        w_uns: dec(w_all - w_sat, s1)?,
+        s_uns: dec(s_all - s_sat, s2)?,
     })
 }
 
@@ -361,6 +372,10 @@ struct Ctx<'a> {
     n_design: Vec<u64>,
     ci: CiOptions,
     alpha: f64,
+    /// -qnorm(alpha / 2), for the binomial intervals.
+    crit: f64,
+    /// Level codes, in scale order.
+    codes: Vec<i64>,
     /// Student t quantiles by (probability, df) bits: domains of similar size share them.
     t_cache: std::cell::RefCell<std::collections::HashMap<(u64, u64), f64>>,
 }
@@ -379,39 +394,17 @@ impl Ctx<'_> {
 
 fn item_result(ctx: &Ctx<'_>, state: &UnitState, i: usize) -> Result<ItemResult, SurveyError> {
     let item = &ctx.design.items[i];
-    let path = format!("{}, item {}", state.id, item.code);
-    let s = item_sums(state, i, ctx.n_levels, ctx.weighted, ctx.wscale)?;
-    let n: u64 = s.counts.iter().sum();
-    let mut satisfied = 0u64;
-    let (mut w_all, mut w_sat, mut s_all, mut s_sat, mut w_code) = (
-        Decimal::ZERO,
-        Decimal::ZERO,
-        Decimal::ZERO,
-        Decimal::ZERO,
-        Decimal::ZERO,
-    );
-    for l in 0..ctx.n_levels {
-        let add = |a: Decimal, b: Decimal| a.checked_add(b).ok_or_else(|| overflow(&path));
-        w_all = add(w_all, s.w[l])?;
-        s_all = add(s_all, s.w2[l])?;
-        let code = Decimal::from(ctx.design.scale[l].code);
-        w_code = add(
-            w_code,
-            s.w[l].checked_mul(code).ok_or_else(|| overflow(&path))?,
-        )?;
-        if ctx.satisfied[l] {
-            satisfied += s.counts[l];
-            w_sat = add(w_sat, s.w[l])?;
-            s_sat = add(s_sat, s.w2[l])?;
-        }
-    }
+    let path = || format!("{}, item {}", state.id, item.code);
+    let s = item_sums(ctx, state, i)?;
+    let base = i * (ctx.n_levels + 2);
+    let (n, satisfied, w_all, w_sat) = (s.n, s.satisfied, s.w_all, s.w_sat);
     let mut r = ItemResult {
         item: item.code.clone(),
         element: item.element.clone(),
-        levels: s.counts,
+        levels: state.counts[base..base + ctx.n_levels].to_vec(),
         n,
-        n_missing: s.missing,
-        n_not_applicable: s.na,
+        n_missing: state.counts[base + ctx.n_levels],
+        n_not_applicable: state.counts[base + ctx.n_levels + 1],
         satisfied,
         share: None,
         mean: None,
@@ -425,14 +418,14 @@ fn item_result(ctx: &Ctx<'_>, state: &UnitState, i: usize) -> Result<ItemResult,
         return Ok(r);
     }
     r.share = Some(norm(
-        w_sat.checked_div(w_all).ok_or_else(|| overflow(&path))?,
+        w_sat.checked_div(w_all).ok_or_else(|| overflow(&path()))?,
     ));
     r.mean = Some(norm(
-        w_code.checked_div(w_all).ok_or_else(|| overflow(&path))?,
+        s.w_code.checked_div(w_all).ok_or_else(|| overflow(&path()))?,
     ));
-    let (wa, ws, sa, ss) = (f(w_all), f(w_sat), f(s_all), f(s_sat));
-    let w_uns = f(w_all - w_sat);
-    let s_uns = f(s_all - s_sat);
+    let (wa, ws, sa, ss) = (f(w_all), f(w_sat), f(s.s_all), f(s.s_sat));
+    let w_uns = f(s.w_uns);
+    let s_uns = f(s.s_uns);
     let p = ws / wa;
     let q = w_uns / wa;
     let kish = if ctx.weighted { wa * wa / sa } else { n as f64 };
@@ -464,13 +457,14 @@ fn item_result(ctx: &Ctx<'_>, state: &UnitState, i: usize) -> Result<ItemResult,
             &|q, df| ctx.t(q, df),
         )
     } else if ctx.weighted {
-        Some(binomial_ci(p * kish, kish, ctx.ci.method, ctx.alpha))
+        Some(binomial_ci_crit(p * kish, kish, ctx.ci.method, ctx.alpha, ctx.crit))
     } else {
-        Some(binomial_ci(
+        Some(binomial_ci_crit(
             satisfied as f64,
             n as f64,
             ctx.ci.method,
             ctx.alpha,
+            ctx.crit,
         ))
     };
     if let Some(iv) = interval.filter(|iv| iv.low.is_finite() && iv.high.is_finite()) {
@@ -540,14 +534,7 @@ fn unit_result(ctx: &Ctx<'_>, state: &UnitState) -> Result<UnitResult, SurveyErr
 /// The satisfied weight of one item in one state (exact).
 fn sat_weight(ctx: &Ctx<'_>, state: &UnitState, code: &str) -> Result<Decimal, SurveyError> {
     let i = ctx.design.item_index(code).unwrap_or(0);
-    let s = item_sums(state, i, ctx.n_levels, ctx.weighted, ctx.wscale)?;
-    let mut w = Decimal::ZERO;
-    for l in 0..ctx.n_levels {
-        if ctx.satisfied[l] {
-            w = w.checked_add(s.w[l]).ok_or_else(|| overflow(&state.id))?;
-        }
-    }
-    Ok(w)
+    Ok(item_sums(ctx, state, i)?.w_sat)
 }
 
 impl Aggregator {
@@ -575,6 +562,8 @@ impl Aggregator {
             n_design: n_design.clone(),
             ci: *ci,
             alpha,
+            crit: -super::dist::qnorm(alpha / 2.0),
+            codes: self.design.scale.iter().map(|l| l.code).collect(),
             t_cache: Default::default(),
         };
         let ctx = make_ctx();
