@@ -6,6 +6,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
+type UnitIndex = HashMap<Box<[u8]>, usize, foldhash::fast::RandomState>;
+
 /// Most decimal places a weight may have (its square then has at most 28, a decimal's limit).
 pub const MAX_WEIGHT_SCALE: u32 = 14;
 
@@ -114,7 +116,9 @@ pub struct Aggregator {
     pub(crate) units: Vec<UnitState>,
     /// Decimal places of the weight mantissas (the largest seen; at most [`MAX_WEIGHT_SCALE`]).
     pub(crate) wscale: u32,
-    index: HashMap<String, usize>,
+    /// Unit ids (as bytes, so raw CSV fields are looked up without checking UTF-8 first) to
+    /// their state.
+    index: UnitIndex,
     last: Option<usize>,
     /// Scratch for one row's answer slots (see [`Compiled::slot`]).
     pub(crate) buf: Vec<u8>,
@@ -131,7 +135,7 @@ impl Aggregator {
             options,
             units: Vec::new(),
             wscale: 0,
-            index: HashMap::new(),
+            index: UnitIndex::default(),
             last: None,
             buf,
         })
@@ -145,7 +149,7 @@ impl Aggregator {
             options: self.options,
             units: Vec::new(),
             wscale: 0,
-            index: HashMap::new(),
+            index: UnitIndex::default(),
             last: None,
             buf: self.buf.clone(),
         }
@@ -155,13 +159,13 @@ impl Aggregator {
     pub(crate) fn push_unit(&mut self, id: &str, group: Option<&str>) -> usize {
         let i = self.units.len();
         self.units.push(UnitState::new(id, group, &self.compiled, self.options.weighted));
-        self.index.insert(id.to_owned(), i);
+        self.index.insert(id.as_bytes().into(), i);
         i
     }
 
     /// The index of a unit's state, if it has one.
     pub(crate) fn unit_index(&self, id: &str) -> Option<usize> {
-        self.index.get(id).copied()
+        self.index.get(id.as_bytes()).copied()
     }
 
     /// The design aggregated over.
@@ -347,7 +351,7 @@ impl Aggregator {
         let existing = match (known, self.last) {
             (Some(i), _) => Some(i),
             (None, Some(i)) if self.units[i].id == unit => Some(i),
-            _ => self.index.get(unit).copied(),
+            _ => self.index.get(unit.as_bytes()).copied(),
         };
         if let Some(i) = existing {
             let state = &self.units[i];
@@ -405,7 +409,7 @@ impl Aggregator {
                     self.options.weighted,
                 ));
                 let i = self.units.len() - 1;
-                self.index.insert(unit.to_owned(), i);
+                self.index.insert(unit.as_bytes().into(), i);
                 i
             }
         };
@@ -452,6 +456,43 @@ impl Aggregator {
         Ok(slot)
     }
 
+    /// The state of a row's unit when the row can be counted by [`count_known`]
+    /// (Aggregator::count_known) with exactly the outcome of [`commit`](Aggregator::commit):
+    /// unweighted, no item filters, the unit (a trimmed UTF-8 id) already has a state and the
+    /// row's group (trimmed; empty for none) is the unit's. `None` otherwise.
+    pub(crate) fn counts_as_known(&mut self, unit: &[u8], group: Option<&[u8]>) -> Option<usize> {
+        if self.options.weighted || self.compiled.has_filters {
+            return None;
+        }
+        // A state's id is valid UTF-8: bytes equal to it are too.
+        let unit = unit.trim_ascii();
+        let i = match self.last {
+            Some(i) if self.units[i].id.as_bytes() == unit => i,
+            _ => self.index.get(unit).copied()?,
+        };
+        let group = group.map(<[u8]>::trim_ascii).filter(|g| !g.is_empty());
+        if group != self.units[i].group.as_deref().map(str::as_bytes) {
+            return None;
+        }
+        self.last = Some(i);
+        Some(i)
+    }
+
+    /// Counts a row of a unit whose state is `state`, as [`counts_as_known`]
+    /// (Aggregator::counts_as_known) allowed: one respondent, one answer slot per item.
+    pub(crate) fn count_known(&mut self, state: usize, slots: &[u8]) {
+        let stride = self.compiled.n_levels + 2;
+        let Some(unit) = self.units.get_mut(state) else {
+            return;
+        };
+        unit.respondents += 1;
+        for (counts, &slot) in unit.counts.chunks_exact_mut(stride).zip(slots) {
+            if let Some(n) = counts.get_mut(usize::from(slot)) {
+                *n += 1;
+            }
+        }
+    }
+
     /// Merges another state of the same design and options into this one (units by id).
     /// Errors when designs or options differ, a unit's group differs, or sums overflow; on
     /// error `self` is unchanged.
@@ -485,7 +526,7 @@ impl Aggregator {
         let base = mine.as_ref().unwrap_or(self);
         // Check first, so that nothing changes on error.
         for o in &other.units {
-            if let Some(&i) = base.index.get(&o.id) {
+            if let Some(&i) = base.index.get(o.id.as_bytes()) {
                 let s = &base.units[i];
                 let conflict = match (&s.group, &o.group) {
                     (Some(a), Some(b)) => a != b,
@@ -512,7 +553,7 @@ impl Aggregator {
             *self = copy;
         }
         for o in other.units {
-            match self.index.get(&o.id) {
+            match self.index.get(o.id.as_bytes()) {
                 Some(&i) => {
                     let s = &mut self.units[i];
                     if s.group.is_none() {
@@ -532,7 +573,7 @@ impl Aggregator {
                     }
                 }
                 None => {
-                    self.index.insert(o.id.clone(), self.units.len());
+                    self.index.insert(o.id.as_bytes().into(), self.units.len());
                     self.units.push(o);
                 }
             }
@@ -556,7 +597,7 @@ impl PartialEq for Aggregator {
         self.units.iter().all(|u| {
             other
                 .index
-                .get(&u.id)
+                .get(u.id.as_bytes())
                 .is_some_and(|&j| other.units[j] == *u)
         })
     }

@@ -196,6 +196,37 @@ pub(crate) struct Columns {
     items: Vec<usize>,
     /// Each column's part, when no column plays two (else `None`: the general path only).
     pub(crate) roles: Option<Vec<Role>>,
+    /// The columns of a line as the fast path walks them (empty without `roles`).
+    pub(crate) plan: Vec<Segment>,
+}
+
+/// A stretch of columns for the fast path of quote-free lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Segment {
+    /// Consecutive item columns (design indices, in column order), each followed by a
+    /// delimiter (the line's last column is never in a run).
+    Items(Vec<usize>),
+    /// One column of another part, or the last column; `true` when it is the last.
+    Field(Role, bool),
+}
+
+/// Runs of item columns, and single columns between them.
+fn plan(roles: &[Role]) -> Vec<Segment> {
+    let mut out = Vec::new();
+    let mut run = Vec::new();
+    for (j, role) in roles.iter().enumerate() {
+        let last = j + 1 == roles.len();
+        match role {
+            Role::Item(k) if !last => run.push(*k),
+            _ => {
+                if !run.is_empty() {
+                    out.push(Segment::Items(std::mem::take(&mut run)));
+                }
+                out.push(Segment::Field(*role, last));
+            }
+        }
+    }
+    out
 }
 
 impl Columns {
@@ -241,6 +272,7 @@ impl Columns {
             single &= roles[col] == Role::Ignored;
             roles[col] = role;
         }
+        let roles = single.then_some(roles);
         Ok((
             Columns {
                 names,
@@ -249,7 +281,8 @@ impl Columns {
                 group,
                 weight,
                 items,
-                roles: single.then_some(roles),
+                plan: roles.as_deref().map(plan).unwrap_or_default(),
+                roles,
             },
             ignored,
         ))
@@ -274,6 +307,14 @@ impl Tally {
         self.rows_used += other.rows_used;
         self.rejections.extend(other.rejections);
         self.state_dependent |= other.state_dependent;
+    }
+
+    /// Moves the rejections of rows read with line numbers from 0 to lines from `first`.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(crate) fn move_lines(&mut self, first: u64) {
+        for r in &mut self.rejections {
+            r.line += first;
+        }
     }
 
     pub(crate) fn reject(&mut self, line: u64, column: Option<&str>, code: &str, reason: String) {

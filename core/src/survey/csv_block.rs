@@ -50,18 +50,20 @@ impl Aggregator {
         }
         #[cfg(target_arch = "wasm32")]
         let _ = threads;
-        let taken = self.add_plain_or_split(block, line, cols, tally);
-        (taken, newlines(&block[..taken]))
+        let lines = self.add_plain_or_split(block, line, cols, tally);
+        (block.len(), lines)
     }
 
     /// The plain fast path, then the general splitter from where it stopped (a lone `\r`).
-    /// Returns the bytes consumed (all of `block`).
-    pub(crate) fn add_plain_or_split(&mut self, block: &[u8], line: u64, cols: &Columns, tally: &mut Tally) -> usize {
-        let taken = self.add_plain(block, line, cols, tally);
-        if taken < block.len() {
-            self.add_records(&block[taken..], line + newlines(&block[..taken]), cols, tally);
+    /// Consumes all of `block`; returns the line feeds in it.
+    pub(crate) fn add_plain_or_split(&mut self, block: &[u8], line: u64, cols: &Columns, tally: &mut Tally) -> u64 {
+        let (taken, feeds) = self.add_plain(block, line, cols, tally);
+        if taken == block.len() {
+            return feeds;
         }
-        block.len()
+        let rest = &block[taken..];
+        self.add_records(rest, line + feeds, cols, tally);
+        feeds + newlines(rest)
     }
 
     /// The block in pieces on threads; `None` (nothing changed) when it is too small or the
@@ -79,9 +81,11 @@ impl Aggregator {
         if parts < 2 {
             return None;
         }
-        // Pieces end just after a line break near equal shares of the block.
-        let mut pieces: Vec<(&[u8], u64)> = Vec::with_capacity(parts);
-        let (mut start, mut start_line) = (0, line);
+        // Pieces end just after a line break near equal shares of the block. Each is read with
+        // line numbers from 0; its rejections are moved to their lines once the line feeds
+        // before it are known.
+        let mut pieces: Vec<&[u8]> = Vec::with_capacity(parts);
+        let mut start = 0;
         for k in 1..=parts {
             let target = (block.len() * k / parts).max(start);
             let cut = if k == parts {
@@ -93,31 +97,33 @@ impl Aggregator {
                 }
             };
             if cut > start {
-                pieces.push((&block[start..cut], start_line));
-                start_line += newlines(&block[start..cut]);
+                pieces.push(&block[start..cut]);
                 start = cut;
             }
         }
         let this = &*self;
-        let states = crate::parallel::map_chunks(&pieces, pieces.len(), 1, &|| (), &|_, &(bytes, first)| {
+        let states = crate::parallel::map_chunks(&pieces, pieces.len(), 1, &|| (), &|_, bytes| {
             let mut agg = this.empty_like();
             let mut t = Tally::default();
-            agg.add_plain_or_split(bytes, first, cols, &mut t);
-            (agg, t)
+            let feeds = agg.add_plain_or_split(bytes, 0, cols, &mut t);
+            (agg, t, feeds)
         });
         // A piece read apart from the rows before it cannot tell whether a group conflict or an
         // overflow would have come earlier (or for another reason).
-        if states.iter().any(|(_, t)| t.state_dependent) {
+        if states.iter().any(|(_, t, _)| t.state_dependent) {
             return None;
         }
         let mut it = states.into_iter();
-        let (mut all, mut all_tally) = it.next()?;
-        for (agg, t) in it {
+        let (mut all, mut all_tally, mut feeds) = it.next()?;
+        all_tally.move_lines(line);
+        for (agg, mut t, more) in it {
             all.merge(agg).ok()?;
+            t.move_lines(line + feeds);
             all_tally.append(t);
+            feeds += more;
         }
         self.merge(all).ok()?;
         tally.append(all_tally);
-        Some((block.len(), start_line - line))
+        Some((block.len(), feeds))
     }
 }

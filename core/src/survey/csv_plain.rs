@@ -3,35 +3,169 @@
 //! `add_record` (checked against it as a property below).
 
 use super::aggregate::Aggregator;
-use super::csv::{Columns, Role, Tally};
+use super::csv::{Columns, Role, Segment, Tally};
 use super::csv_split::{Next, Splitter};
+use super::design::NO_SLOT;
 
 impl Aggregator {
     /// Adds the records of `bytes` (complete records without quotes; the first on `line`).
     /// Stops at a line holding a lone `\r` (a line break for the general splitter) and returns
-    /// the bytes consumed.
-    pub(crate) fn add_plain(&mut self, bytes: &[u8], line: u64, cols: &Columns, tally: &mut Tally) -> usize {
+    /// the bytes consumed and the line feeds in them.
+    pub(crate) fn add_plain(&mut self, bytes: &[u8], line: u64, cols: &Columns, tally: &mut Tally) -> (usize, u64) {
         let Some(roles) = cols.roles.as_deref() else {
-            return 0;
+            return (0, 0);
         };
         let mut pos = 0;
         let mut line = line;
+        let mut feeds = 0;
         while pos < bytes.len() {
+            // Most lines: one-byte answers and a known unit, counted as they are scanned.
+            if let Some(next) = self.add_simple_line(bytes, pos, line, cols, tally) {
+                feeds += u64::from(next > 0 && bytes[next - 1] == b'\n');
+                pos = next;
+                line += 1;
+                continue;
+            }
             let end = bytes[pos..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| pos + i);
             let mut content = &bytes[pos..end];
             if let [rest @ .., b'\r'] = content {
                 content = rest;
             }
             if content.contains(&b'\r') {
-                return pos;
+                return (pos, feeds);
             }
             if !content.is_empty() {
                 self.add_plain_line(content, line, roles, cols, tally);
             }
+            feeds += u64::from(end < bytes.len());
             pos = (end + 1).min(bytes.len());
             line += 1;
         }
-        bytes.len()
+        (bytes.len(), feeds)
+    }
+
+    /// The line at `pos` when it has the common shape: every answer empty or one byte on the
+    /// scale, no lone `\r`, as many fields as the header, a unit id. Counts it (or rejects it
+    /// for a reason of its unit, group or weight, as [`commit_fields`](Aggregator::commit_fields)
+    /// does) and returns where the next line starts; `None` (nothing done) for any other line,
+    /// which the general line reader then takes.
+    fn add_simple_line(
+        &mut self,
+        bytes: &[u8],
+        pos: usize,
+        line: u64,
+        cols: &Columns,
+        tally: &mut Tally,
+    ) -> Option<usize> {
+        let delim = cols.delimiter;
+        let missing = self.compiled.slot(None);
+        let (mut unit, mut group, mut weight): (&[u8], Option<&[u8]>, Option<&[u8]>) = (&[], None, None);
+        let mut buf = std::mem::take(&mut self.buf);
+        let mut p = pos;
+        let mut simple = true;
+        'line: for segment in &cols.plan {
+            match segment {
+                Segment::Items(run) => {
+                    // Each field: empty, or one byte on the scale; then the delimiter.
+                    for &k in run {
+                        let (Some(&b), Some(slot)) = (bytes.get(p), buf.get_mut(k)) else {
+                            simple = false;
+                            break 'line;
+                        };
+                        if b == delim {
+                            *slot = missing;
+                            p += 1;
+                            continue;
+                        }
+                        let s = self.compiled.byte_slots[usize::from(b)];
+                        if s == NO_SLOT || bytes.get(p + 1) != Some(&delim) {
+                            simple = false;
+                            break 'line;
+                        }
+                        *slot = s;
+                        p += 2;
+                    }
+                }
+                Segment::Field(role, last) => {
+                    // The byte that must end this field.
+                    let ends = |b: Option<&u8>| match b {
+                        Some(&b) if !last => b == delim,
+                        Some(b'\n' | b'\r') | None => *last,
+                        Some(_) => false,
+                    };
+                    if let Role::Item(k) = *role {
+                        let first = bytes.get(p);
+                        let slot = if ends(first) {
+                            missing
+                        } else {
+                            let s = first.map_or(NO_SLOT, |&b| self.compiled.byte_slots[usize::from(b)]);
+                            if s == NO_SLOT || !ends(bytes.get(p + 1)) {
+                                simple = false;
+                                break 'line;
+                            }
+                            p += 1;
+                            s
+                        };
+                        let Some(cell) = buf.get_mut(k) else {
+                            simple = false;
+                            break 'line;
+                        };
+                        *cell = slot;
+                    } else {
+                        let len = bytes[p..]
+                            .iter()
+                            .position(|&b| b == delim || b == b'\n' || b == b'\r')
+                            .unwrap_or(bytes.len() - p);
+                        if !ends(bytes.get(p + len)) {
+                            simple = false;
+                            break 'line;
+                        }
+                        let field = &bytes[p..p + len];
+                        match role {
+                            Role::Unit => unit = field,
+                            Role::Group => group = Some(field),
+                            Role::Weight => weight = Some(field),
+                            Role::Ignored | Role::Item(_) => {}
+                        }
+                        p += len;
+                    }
+                    if !last {
+                        p += 1; // the delimiter
+                    }
+                }
+            }
+        }
+        if !simple {
+            self.buf = buf;
+            return None;
+        }
+        // The line break: `\n`, `\r\n`, or the end of the input (a lone `\r` ends a line for the
+        // general splitter, also at the end).
+        let next = match (bytes.get(p), bytes.get(p + 1)) {
+            (None, _) => Some(p),
+            (Some(b'\n'), _) => Some(p + 1),
+            (Some(b'\r'), Some(b'\n')) => Some(p + 2),
+            (Some(b'\r'), None) => Some(p + 1),
+            _ => None,
+        };
+        // Not an empty line, nor one with a field too many.
+        let Some(next) = next.filter(|_| p > pos) else {
+            self.buf = buf;
+            return None;
+        };
+        tally.rows_read += 1;
+        let used = match (weight, self.counts_as_known(unit, group)) {
+            (None, Some(state)) => {
+                self.count_known(state, &buf);
+                true
+            }
+            _ => self.commit_fields(line, unit, group, weight, cols, &buf, tally),
+        };
+        self.buf = buf;
+        if used {
+            tally.rows_used += 1;
+        }
+        Some(next)
     }
 
     /// One non-empty line (without its line break).
@@ -88,31 +222,61 @@ mod tests {
     use proptest::prelude::*;
 
     fn setup() -> (Aggregator, Columns) {
-        let design = SurveyDesign::from_json(
-            r#"{"elements": [{"code": "e"}],
-                "items": [{"code": "q1", "element": "e"}, {"code": "q2", "element": "e"},
-                          {"code": "q3", "element": "e", "filter": "q1", "filter_levels": [4, 5]}],
-                "missing_codes": [9], "not_applicable_codes": [0]}"#,
-        )
+        setup_with(true, true)
+    }
+
+    /// A state and the columns of the header `q2,unit,g,w,q1,note,q3`, weighted or not, with
+    /// or without a filter on q3.
+    fn setup_with(weighted: bool, filter: bool) -> (Aggregator, Columns) {
+        let q3 = if filter { r#", "filter": "q1", "filter_levels": [4, 5]"# } else { "" };
+        let design = SurveyDesign::from_json(&format!(
+            r#"{{"elements": [{{"code": "e"}}],
+                "items": [{{"code": "q1", "element": "e"}}, {{"code": "q2", "element": "e"}},
+                          {{"code": "q3", "element": "e"{q3}}}],
+                "missing_codes": [9], "not_applicable_codes": [0]}}"#,
+        ))
         .unwrap();
         let options = CsvOptions {
             group_column: Some("g".into()),
-            weight_column: Some("w".into()),
+            weight_column: weighted.then(|| "w".into()),
             ..CsvOptions::new("unit")
         };
         let header = b"q2,unit,g,w,q1,note,q3\n";
         let mut split = Splitter::new(b',');
         let Next::Record(record) = split.next(header, true) else { panic!("no header") };
         let (cols, _) = Columns::from_header(&record, &design, &options).unwrap();
-        (Aggregator::new(&design, AggregateOptions { weighted: true }).unwrap(), cols)
+        (Aggregator::new(&design, AggregateOptions { weighted }).unwrap(), cols)
     }
 
     fn cell() -> impl Strategy<Value = &'static str> {
         prop::sample::select(vec!["", "1", "4", "5", "9", "0", " 4 ", "7", "x", "4.0", "A", "B", "g", "2.5", "-1", "1e3"])
     }
 
+    /// Lines shaped like the header `q2,unit,g,w,q1,note,q3`, mostly with one-byte answers (the
+    /// common shape), sometimes odd: other answers, units and groups with spaces, a field too
+    /// many or too few.
+    fn survey_line() -> impl Strategy<Value = Vec<&'static str>> {
+        let answer = || prop_oneof![10 => prop::sample::select(vec!["", "1", "4", "5", "9", "0"]), 1 => cell()];
+        let unit = prop_oneof![10 => prop::sample::select(vec!["A", "B"]), 1 => prop::sample::select(vec![" A", "", "C "])];
+        let group = prop_oneof![10 => prop::sample::select(vec!["", "g"]), 1 => prop::sample::select(vec!["h", " g", "4"])];
+        let weight = prop::sample::select(vec!["1", "2.5", "x", "", "0"]);
+        let shape = prop_oneof![20 => Just(0usize), 1 => Just(1), 1 => Just(2)];
+        (answer(), unit, group, weight, answer(), cell(), answer(), shape).prop_map(|(q2, u, g, w, q1, note, q3, shape)| {
+            let mut cells = vec![q2, u, g, w, q1, note, q3];
+            match shape {
+                1 => cells.push("5"),
+                2 => {
+                    cells.pop();
+                }
+                _ => {}
+            }
+            cells
+        })
+    }
+
     fn body() -> impl Strategy<Value = Vec<u8>> {
-        let line = (prop::collection::vec(cell(), 5..9), prop::sample::select(vec!["\n", "\r\n", "\r", "\n\n"]));
+        let cells = prop_oneof![prop::collection::vec(cell(), 5..9), survey_line()];
+        let line = (cells, prop::sample::select(vec!["\n", "\r\n", "\r", "\n\n"]));
         prop::collection::vec(line, 0..40).prop_map(|lines| {
             let mut out = Vec::new();
             for (cells, end) in lines {
@@ -133,7 +297,7 @@ mod tests {
 7,A,g,1,8,n,1
 
 4,B,,1,9,n,0";
-        assert_eq!(agg.add_plain(bytes, 2, &cols, &mut t), bytes.len());
+        assert_eq!(agg.add_plain(bytes, 2, &cols, &mut t), (bytes.len(), 4));
         assert_eq!((t.rows_read, t.rows_used), (4, 2));
         let got: Vec<(u64, &str, Option<&str>)> =
             t.rejections.iter().map(|r| (r.line, r.code.as_str(), r.column.as_deref())).collect();
@@ -145,8 +309,8 @@ mod tests {
         /// The fast path (with the splitter after a lone `\r`) reads exactly what the general
         /// splitter reads: same state, rows, rejections and line numbers.
         #[test]
-        fn the_plain_path_equals_the_general_splitter(bytes in body()) {
-            let (mut general, cols) = setup();
+        fn the_plain_path_equals_the_general_splitter(bytes in body(), weighted in any::<bool>(), filter in any::<bool>()) {
+            let (mut general, cols) = setup_with(weighted, filter);
             let mut plain = general.clone();
             let (mut t1, mut t2) = (Tally::default(), Tally::default());
             general.add_records(&bytes, 2, &cols, &mut t1);

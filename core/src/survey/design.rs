@@ -408,6 +408,8 @@ pub(crate) struct Compiled {
     pub(crate) item_element: Vec<usize>,
     /// Per item: (filter item index, allowed level indices as a bit set).
     pub(crate) filters: Vec<Option<(usize, u64)>>,
+    /// Whether any item has a filter.
+    pub(crate) has_filters: bool,
     min_code: i64,
     table: Vec<Option<Code>>,
     extra: Vec<(i64, Code)>,
@@ -480,12 +482,14 @@ impl Compiled {
                 })
             })
             .collect();
+        let has_filters = design.items.iter().any(|it| it.filter.is_some());
         let mut compiled = Compiled {
             n_items: design.items.len(),
             n_levels: design.scale.len(),
             satisfied,
             item_element,
             filters,
+            has_filters,
             min_code,
             table,
             extra,
