@@ -31,6 +31,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<survey::PySipasResult>()?;
     m.add_function(wrap_pyfunction!(survey::py_proportion_ci, m)?)?;
     m.add_function(wrap_pyfunction!(survey::preset_survey_design_names, m)?)?;
+    m.add_function(wrap_pyfunction!(survey::factorize_arrow_strings, m)?)?;
     m.add_function(wrap_pyfunction!(survey::preset_survey_design, m)?)?;
     // Private test hook: set as an attribute, so it stays out of the module's `__all__`.
     m.setattr("_panic_for_tests", wrap_pyfunction!(errors::panic_for_tests, m)?)?;

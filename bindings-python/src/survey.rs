@@ -5,6 +5,7 @@
 use crate::errors::{compute, input_error, to_py_err};
 use numpy::PyReadonlyArray1;
 use par_index::survey::columns::ResponseColumns;
+use par_index::survey::factorize::{ArrowStrings, Factorizer};
 use par_index::survey::{
     proportion_ci, AggregateOptions, Aggregator, CiMethod, CiOptions, CsvOptions, Response,
     SipasResult, SurveyDesign, SurveyError,
@@ -526,6 +527,76 @@ pub fn py_proportion_ci(
 }
 
 /// Names of the survey designs that ship with the library.
+/// One chunk of an Arrow string array as NumPy views of its buffers: offsets (int32 or
+/// int64), data (uint8), validity bitmap (uint8 or None), the chunk's offset and length.
+type ArrowChunk<'py> = (Bound<'py, PyAny>, Bound<'py, PyAny>, Option<Bound<'py, PyAny>>, usize, usize);
+
+/// Codes (int64, -1 for missing) and distinct ids, in order of first appearance, of a string
+/// column held by Arrow (pandas' pyarrow-backed strings), read from its buffers.
+#[pyfunction]
+pub fn factorize_arrow_strings<'py>(
+    py: Python<'py>,
+    chunks: Vec<ArrowChunk<'py>>,
+    column: &str,
+) -> PyResult<(Bound<'py, numpy::PyArray1<i64>>, Vec<String>)> {
+    let mut codes = Vec::new();
+    let mut ids = Factorizer::new();
+    // Views first (they must outlive the factorizer, which borrows the ids' bytes).
+    let mut views = Vec::with_capacity(chunks.len());
+    for (offsets, data, validity, start, len) in &chunks {
+        let offsets = match offsets.extract::<PyReadonlyArray1<'py, i64>>() {
+            Ok(o) => Offsets::Large(o),
+            Err(_) => Offsets::Small(numpy_column::<i32>(py, offsets, column, "int32 or int64")?),
+        };
+        let data = numpy_column::<u8>(py, data, column, "uint8")?;
+        let validity = validity.as_ref().map(|v| numpy_column::<u8>(py, v, column, "uint8")).transpose()?;
+        views.push((offsets, data, validity, *start, *len));
+    }
+    let slices: Vec<_> = views
+        .iter()
+        .map(|(o, d, v, start, len)| (o.values(), values(d), v.as_ref().map(values), *start, *len))
+        .collect();
+    let mut row = 0u64;
+    for (offsets, data, validity, start, len) in &slices {
+        let result = match offsets {
+            OffsetValues::Large(o) => ids.add_arrow(
+                ArrowStrings { offsets: o, data, validity: validity.as_deref(), start: *start, len: *len },
+                row,
+                column,
+                &mut codes,
+            ),
+            OffsetValues::Small(o) => ids.add_arrow(
+                ArrowStrings { offsets: o, data, validity: validity.as_deref(), start: *start, len: *len },
+                row,
+                column,
+                &mut codes,
+            ),
+        };
+        result.map_err(|e| to_py_err(py, survey(e)))?;
+        row += *len as u64;
+    }
+    Ok((numpy::PyArray1::from_vec(py, codes), ids.into_names()))
+}
+
+enum Offsets<'py> {
+    Small(PyReadonlyArray1<'py, i32>),
+    Large(PyReadonlyArray1<'py, i64>),
+}
+
+enum OffsetValues<'a> {
+    Small(Cow<'a, [i32]>),
+    Large(Cow<'a, [i64]>),
+}
+
+impl Offsets<'_> {
+    fn values(&self) -> OffsetValues<'_> {
+        match self {
+            Offsets::Small(o) => OffsetValues::Small(values(o)),
+            Offsets::Large(o) => OffsetValues::Large(values(o)),
+        }
+    }
+}
+
 #[pyfunction]
 pub fn preset_survey_design_names() -> Vec<&'static str> {
     par_index::presets::survey_design_names()

@@ -234,3 +234,40 @@ def test_design_presets() -> None:
     with pytest.raises(pi.InputError) as e:
         pi.presets.survey_design("nope")
     assert e.value.code == "unknown_preset" and e.value.path == "survey_design"
+
+
+def test_arrow_string_units_read_from_buffers_equal_pandas_factorize() -> None:
+    """Unit ids held by Arrow (several chunks, 32- and 64-bit offsets, a sliced chunk, nulls)
+    are numbered by the core as pandas.factorize numbers them; results equal those of the same
+    ids as Python strings."""
+    pa = pytest.importorskip("pyarrow")
+    from par_index.survey import _arrow_string_chunks, _factorize
+
+    ids = ["b", "a", None, "ccc", "a", "", "b", "dd", None, "a"] * 7
+    sliced = pa.array(["zz", "q"] + ids[40:], type=pa.string()).slice(2)
+    chunked = pa.chunked_array([pa.array(ids[:25], type=pa.large_string()),
+                                pa.array(ids[25:40], type=pa.large_string()),
+                                sliced.cast(pa.large_string())])
+    arrow = pd.Series(pd.arrays.ArrowExtensionArray(chunked))
+    assert _arrow_string_chunks(arrow) is not None
+    codes, names = _factorize(arrow)
+    want_codes, want_names = pd.factorize(pd.Series(ids, dtype=object))
+    assert codes.dtype == np.int64
+    assert codes.tolist() == want_codes.tolist()
+    assert names == list(want_names)
+    df = responses(n=300)
+    as_arrow = df.assign(unit=pd.Series(pd.arrays.ArrowExtensionArray(pa.chunked_array([pa.array(df["unit"], type=pa.string())]))))
+    assert pi.sipas(as_arrow, ITEMS).to_json() == pi.sipas(df.assign(unit=df["unit"].astype(object)), ITEMS).to_json()
+
+
+def test_answer_columns_without_the_pandas_shortcut_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Answer columns fetched through pandas' internal column accessor, or (when it is missing
+    or fails) through the public one, give the same results."""
+    df = responses().assign(q1=lambda d: d["q1"].astype("float64"))
+    fast = pi.sipas(df, ITEMS, weight="w").to_json()
+
+    def broken(self: pd.DataFrame, i: int) -> None:
+        raise AttributeError("gone")
+
+    monkeypatch.setattr(pd.DataFrame, "_get_column_array", broken, raising=False)
+    assert pi.sipas(df, ITEMS, weight="w").to_json() == fast

@@ -41,6 +41,7 @@ mod csv_block;
 mod csv_plain;
 mod csv_split;
 mod design;
+pub mod factorize;
 pub mod dist;
 mod error;
 mod result;

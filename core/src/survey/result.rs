@@ -265,12 +265,9 @@ struct ItemSums {
     satisfied: u64,
     w_all: Decimal,
     w_sat: Decimal,
-    s_all: Decimal,
-    s_sat: Decimal,
     w_code: Decimal,
-    /// w_all - w_sat and s_all - s_sat.
-    w_uns: Decimal,
-    s_uns: Decimal,
+    /// As floats: w_all, w_sat, s_all, s_sat, w_all - w_sat, s_all - s_sat.
+    floats: [f64; 6],
 }
 
 /// Sums the item's levels as integers (counts, or weight mantissas at `wscale`, squares at
@@ -283,35 +280,49 @@ fn item_sums(ctx: &Ctx<'_>, state: &UnitState, item: usize) -> Result<ItemSums, 
     let add = |a: i128, b: i128| a.checked_add(b).ok_or_else(oops);
     let (mut n, mut satisfied) = (0u64, 0u64);
     let (mut w_all, mut w_sat, mut s_all, mut s_sat, mut w_code) = (0i128, 0i128, 0i128, 0i128, 0i128);
-    for (l, &c) in counts.iter().enumerate() {
-        n += c;
-        let (w, w2) = if ctx.weighted {
+    if ctx.weighted {
+        for (l, &c) in counts.iter().enumerate() {
+            n += c;
             let k = item * n_levels + l;
-            (state.wsum[k], state.w2sum[k])
-        } else {
-            (i128::from(c), i128::from(c))
-        };
-        w_all = add(w_all, w)?;
-        s_all = add(s_all, w2)?;
-        w_code = add(w_code, w.checked_mul(i128::from(ctx.codes[l])).ok_or_else(oops)?)?;
-        if ctx.satisfied[l] {
-            satisfied += c;
-            w_sat = add(w_sat, w)?;
-            s_sat = add(s_sat, w2)?;
+            let (w, w2) = (state.wsum[k], state.w2sum[k]);
+            w_all = add(w_all, w)?;
+            s_all = add(s_all, w2)?;
+            w_code = add(w_code, w.checked_mul(i128::from(ctx.codes[l])).ok_or_else(oops)?)?;
+            if ctx.satisfied[l] {
+                satisfied += c;
+                w_sat = add(w_sat, w)?;
+                s_sat = add(s_sat, w2)?;
+            }
         }
+    } else {
+        // Counts: a u64 times an i64 code fits an i128, and sums of counts stay far below it.
+        for (l, &c) in counts.iter().enumerate() {
+            n = n.checked_add(c).ok_or_else(oops)?;
+            w_code += i128::from(c) * i128::from(ctx.codes[l]);
+            if ctx.satisfied[l] {
+                satisfied += c;
+            }
+        }
+        (w_all, s_all, w_sat, s_sat) = (n.into(), n.into(), satisfied.into(), satisfied.into());
     }
     let (s1, s2) = if ctx.weighted { (ctx.wscale, 2 * ctx.wscale) } else { (0, 0) };
     let dec = |v: i128, scale: u32| Decimal::try_from_i128_with_scale(v, scale).map_err(|_| oops());
+    let sums = [(w_all, s1), (w_sat, s1), (s_all, s2), (s_sat, s2), (w_all - w_sat, s1), (s_all - s_sat, s2)];
+    let mut floats = [0.0; 6];
+    for (x, (v, scale)) in floats.iter_mut().zip(sums) {
+        // Counts (scale 0) convert as the decimal would (exactly, or rounded to nearest: the
+        // same from 64 or 128 bits); weight sums through the decimal.
+        #[allow(clippy::cast_precision_loss)]
+        let direct = i64::try_from(v).map_or_else(|_| v as f64, |v| v as f64);
+        *x = if scale == 0 { direct } else { f(dec(v, scale)?) };
+    }
     Ok(ItemSums {
         n,
         satisfied,
         w_all: dec(w_all, s1)?,
         w_sat: dec(w_sat, s1)?,
-        s_all: dec(s_all, s2)?,
-        s_sat: dec(s_sat, s2)?,
         w_code: dec(w_code, s1)?,
-        w_uns: dec(w_all - w_sat, s1)?,
-        s_uns: dec(s_all - s_sat, s2)?,
+        floats,
     })
 }
 
@@ -423,9 +434,7 @@ fn item_result(ctx: &Ctx<'_>, state: &UnitState, i: usize) -> Result<ItemResult,
     r.mean = Some(norm(
         s.w_code.checked_div(w_all).ok_or_else(|| overflow(&path()))?,
     ));
-    let (wa, ws, sa, ss) = (f(w_all), f(w_sat), f(s.s_all), f(s.s_sat));
-    let w_uns = f(s.w_uns);
-    let s_uns = f(s.s_uns);
+    let [wa, ws, sa, ss, w_uns, s_uns] = s.floats;
     let p = ws / wa;
     let q = w_uns / wa;
     let kish = if ctx.weighted { wa * wa / sa } else { n as f64 };
@@ -475,9 +484,10 @@ fn item_result(ctx: &Ctx<'_>, state: &UnitState, i: usize) -> Result<ItemResult,
 }
 
 fn unit_result(ctx: &Ctx<'_>, state: &UnitState) -> Result<UnitResult, SurveyError> {
-    let items = (0..ctx.design.items.len())
-        .map(|i| item_result(ctx, state, i))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut items = Vec::with_capacity(ctx.design.items.len());
+    for i in 0..ctx.design.items.len() {
+        items.push(item_result(ctx, state, i)?);
+    }
     let path = state.id.as_str();
     let pooled = |filter: &dyn Fn(&ItemResult) -> bool| -> Result<Option<Decimal>, SurveyError> {
         let mut num = Decimal::ZERO;
