@@ -23,6 +23,7 @@ __all__ = [
     "proportion_ci",
     "preset_survey_design_names",
     "preset_survey_design",
+    "factorize_arrow_strings",
 ]
 
 @final
