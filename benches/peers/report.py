@@ -144,6 +144,8 @@ def main() -> None:
         line("pandas groupby shares only vs Python DataFrame, unweighted full results", ps, pu, ">= 10x",
              None if ratio(ps, pu) is None else ratio(ps, pu) >= 10)
         line("pandas shares + Wilson vs Python DataFrame, unweighted", pwil, pu, "(none)", None)
+        line("pandas long-format shares (melt + groupby unit, item) vs Python DataFrame, unweighted",
+             get(n, "pandas", "long-format shares"), pu, "(none)", None)
         line("pandas weighted shares (no SE) vs Python DataFrame, weighted full results", pws, pw, "(none)", None)
         for who, rb in (("Python, 1 MiB chunks", get(n, "read-bytes-once", "read file")),
                         ("Rust, std::fs::read", get(n, "read-bytes-once (Rust)", ""))):

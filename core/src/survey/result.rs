@@ -307,15 +307,19 @@ fn item_sums(ctx: &Ctx<'_>, state: &UnitState, item: usize) -> Result<ItemSums, 
     }
     let (s1, s2) = if ctx.weighted { (ctx.wscale, 2 * ctx.wscale) } else { (0, 0) };
     let dec = |v: i128, scale: u32| Decimal::try_from_i128_with_scale(v, scale).map_err(|_| oops());
-    let sums = [(w_all, s1), (w_sat, s1), (s_all, s2), (s_sat, s2), (w_all - w_sat, s1), (s_all - s_sat, s2)];
-    let mut floats = [0.0; 6];
-    for (x, (v, scale)) in floats.iter_mut().zip(sums) {
-        // Counts (scale 0) convert as the decimal would (exactly, or rounded to nearest: the
-        // same from 64 or 128 bits); weight sums through the decimal.
+    let floats = if ctx.weighted {
+        let sums = [(w_all, s1), (w_sat, s1), (s_all, s2), (s_sat, s2), (w_all - w_sat, s1), (s_all - s_sat, s2)];
+        let mut floats = [0.0; 6];
+        for (x, (v, scale)) in floats.iter_mut().zip(sums) {
+            *x = f(dec(v, scale)?);
+        }
+        floats
+    } else {
+        // Counts: as their decimals (scale 0) convert, exactly (or rounded to nearest alike).
         #[allow(clippy::cast_precision_loss)]
-        let direct = i64::try_from(v).map_or_else(|_| v as f64, |v| v as f64);
-        *x = if scale == 0 { direct } else { f(dec(v, scale)?) };
-    }
+        let (a, b, c) = (n as f64, satisfied as f64, (n - satisfied) as f64);
+        [a, b, a, b, c, c]
+    };
     Ok(ItemSums {
         n,
         satisfied,
