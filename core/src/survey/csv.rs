@@ -356,6 +356,8 @@ impl<R: Read> Blocks<R> {
         let want = BLOCK
             .max(self.buf.len())
             .min(MAX_CSV_RECORD_BYTES - self.buf.len());
+        // One allocation for the block (growing by doubling would copy it several times).
+        self.buf.reserve(want);
         let got = (&mut self.reader)
             .take(want as u64)
             .read_to_end(&mut self.buf)
