@@ -26,8 +26,35 @@ pub struct ArrowStrings<'a, O> {
 /// Ids numbered in order of first appearance.
 #[derive(Debug, Default)]
 pub struct Factorizer<'a> {
-    codes: HashMap<&'a [u8], i64, foldhash::fast::RandomState>,
+    /// Ids of up to 16 bytes, as two little-endian words (zero past the end) and a length:
+    /// compared as integers, not byte by byte.
+    short: HashMap<(u128, u8), i64, foldhash::fast::RandomState>,
+    long: HashMap<&'a [u8], i64, foldhash::fast::RandomState>,
     names: Vec<String>,
+}
+
+/// An id of up to 16 bytes as a word (bytes past its end zero) and its length.
+fn short_key(id: &[u8]) -> Option<(u128, u8)> {
+    let len = u8::try_from(id.len()).ok().filter(|&n| n <= 16)?;
+    let mut word = [0u8; 16];
+    word[..id.len()].copy_from_slice(id);
+    Some((u128::from_le_bytes(word), len))
+}
+
+/// [`short_key`] of `data[a..b]`, reading 16 bytes at once when the buffer has them.
+#[inline]
+fn short_key_at(data: &[u8], a: usize, b: usize) -> Option<(u128, u8)> {
+    let len = b.checked_sub(a)?;
+    if len > 16 {
+        return None;
+    }
+    match data.get(a..a + 16).and_then(|w| <[u8; 16]>::try_from(w).ok()) {
+        Some(w) => {
+            let mask = if len == 16 { u128::MAX } else { (1u128 << (8 * len)) - 1 };
+            Some((u128::from_le_bytes(w) & mask, len as u8))
+        }
+        None => short_key(data.get(a..b)?),
+    }
 }
 
 impl<'a> Factorizer<'a> {
@@ -38,13 +65,35 @@ impl<'a> Factorizer<'a> {
 
     /// The code of `id` (a new one for an id not seen before); `None` when it is not UTF-8.
     pub fn code(&mut self, id: &'a [u8]) -> Option<i64> {
-        if let Some(&c) = self.codes.get(id) {
+        match short_key(id) {
+            Some(key) => self.short_code(key, id),
+            None => self.long_code(id),
+        }
+    }
+
+    fn short_code(&mut self, key: (u128, u8), id: &[u8]) -> Option<i64> {
+        if let Some(&c) = self.short.get(&key) {
             return Some(c);
         }
+        let c = self.push(id)?;
+        self.short.insert(key, c);
+        Some(c)
+    }
+
+    fn long_code(&mut self, id: &'a [u8]) -> Option<i64> {
+        if let Some(&c) = self.long.get(id) {
+            return Some(c);
+        }
+        let c = self.push(id)?;
+        self.long.insert(id, c);
+        Some(c)
+    }
+
+    /// A new id's code.
+    fn push(&mut self, id: &[u8]) -> Option<i64> {
         let name = std::str::from_utf8(id).ok()?;
         let c = self.names.len() as i64;
         self.names.push(name.to_owned());
-        self.codes.insert(id, c);
         Some(c)
     }
 
@@ -70,12 +119,15 @@ impl<'a> Factorizer<'a> {
                 out.push(-1);
                 continue;
             }
-            let id = match (bound(i), bound(i + 1)) {
-                (Some(a), Some(b)) if a <= b => column.data.get(a..b),
-                _ => None,
-            }
-            .ok_or_else(|| bad(k, "string boundaries out of range"))?;
-            out.push(self.code(id).ok_or_else(|| bad(k, "the id is not UTF-8"))?);
+            let (a, b) = match (bound(i), bound(i + 1)) {
+                (Some(a), Some(b)) if a <= b && b <= column.data.len() => (a, b),
+                _ => return Err(bad(k, "string boundaries out of range")),
+            };
+            let code = match short_key_at(column.data, a, b) {
+                Some(key) => self.short_code(key, &column.data[a..b]),
+                None => self.long_code(&column.data[a..b]),
+            };
+            out.push(code.ok_or_else(|| bad(k, "the id is not UTF-8"))?);
         }
         Ok(())
     }
@@ -90,6 +142,49 @@ impl<'a> Factorizer<'a> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Codes are those of numbering each distinct id at its first appearance, for ids of any
+        /// length (short ones compared as words) and validity bitmaps.
+        #[test]
+        fn codes_number_ids_by_first_appearance(
+            ids in prop::collection::vec(prop::collection::vec(prop::sample::select(vec![b'a', b'b', 0u8, 0xC3, 0xA9]), 0..20), 0..60),
+            nulls in prop::collection::vec(any::<bool>(), 60),
+        ) {
+            let mut data = Vec::new();
+            let mut offsets = vec![0i64];
+            for id in &ids {
+                data.extend_from_slice(id);
+                offsets.push(data.len() as i64);
+            }
+            let bits: Vec<u8> = nulls.chunks(8).map(|c| c.iter().enumerate().fold(0u8, |b, (i, &n)| b | (u8::from(!n) << i))).collect();
+            let mut f = Factorizer::new();
+            let mut codes = Vec::new();
+            let column = ArrowStrings { offsets: &offsets, data: &data, validity: Some(&bits), start: 0, len: ids.len() };
+            let got = f.add_arrow(column, 0, "unit", &mut codes);
+            let mut seen: Vec<&[u8]> = Vec::new();
+            let mut want = Vec::new();
+            for (k, id) in ids.iter().enumerate() {
+                if nulls[k] {
+                    want.push(-1);
+                } else if let Some(c) = seen.iter().position(|s| s == id) {
+                    want.push(c as i64);
+                } else {
+                    if std::str::from_utf8(id).is_err() {
+                        prop_assert!(got.is_err());
+                        return Ok(());
+                    }
+                    seen.push(id);
+                    want.push(seen.len() as i64 - 1);
+                }
+            }
+            prop_assert!(got.is_ok());
+            prop_assert_eq!(codes, want);
+            let names: Vec<Vec<u8>> = f.into_names().into_iter().map(String::into_bytes).collect();
+            prop_assert_eq!(names, seen.iter().map(|s| s.to_vec()).collect::<Vec<_>>());
+        }
+    }
 
     #[test]
     fn codes_in_order_of_first_appearance_with_nulls_and_an_offset() {
@@ -103,6 +198,27 @@ mod tests {
         f.add_arrow(column, 0, "unit", &mut codes).unwrap();
         assert_eq!(codes, vec![0, 1, -1, 2, 1]);
         assert_eq!(f.into_names(), vec!["", "yy", "x"]);
+    }
+
+    #[test]
+    fn short_and_long_ids_with_nul_bytes_and_ids_at_the_buffer_end() {
+        // "a", "a\0", 16 and 17 bytes, "a" again, the 16-byte id again at the very end (read
+        // without 16 bytes after it).
+        let ids: [&[u8]; 6] = [b"a", b"a\0", b"0123456789abcdef", b"0123456789abcdefg", b"a", b"0123456789abcdef"];
+        let mut data = Vec::new();
+        let mut offsets = vec![0i64];
+        for id in ids {
+            data.extend_from_slice(id);
+            offsets.push(data.len() as i64);
+        }
+        let mut f = Factorizer::new();
+        let mut codes = Vec::new();
+        let column = ArrowStrings { offsets: &offsets, data: &data, validity: None, start: 0, len: 6 };
+        f.add_arrow(column, 0, "unit", &mut codes).unwrap();
+        assert_eq!(codes, vec![0, 1, 2, 3, 0, 2]);
+        assert_eq!(f.code(b"0123456789abcdefg"), Some(3));
+        assert_eq!(f.code(b"a\0"), Some(1));
+        assert_eq!(f.into_names().len(), 4);
     }
 
     #[test]
