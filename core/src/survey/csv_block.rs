@@ -10,7 +10,7 @@
 use super::aggregate::Aggregator;
 use super::csv::{Columns, Tally};
 
-/// Below this many bytes per piece a thread costs more than it saves.
+/// Below this many bytes per piece a piece costs more than it saves.
 #[cfg(not(target_arch = "wasm32"))]
 const MIN_PIECE: usize = 256 << 10;
 
@@ -77,8 +77,9 @@ impl Aggregator {
         threads: usize,
         tally: &mut Tally,
     ) -> Option<(usize, u64)> {
-        let parts = threads.min(block.len() / MIN_PIECE);
-        if parts < 2 {
+        // About four pieces a thread, taken by whichever thread is free (see `map_chunks`).
+        let parts = (threads * 4).min(block.len() / MIN_PIECE);
+        if threads < 2 || parts < 2 {
             return None;
         }
         // Pieces end just after a line break near equal shares of the block. Each is read with
@@ -102,7 +103,7 @@ impl Aggregator {
             }
         }
         let this = &*self;
-        let states = crate::parallel::map_chunks(&pieces, pieces.len(), 1, &|| (), &|_, bytes| {
+        let states = crate::parallel::map_chunks(&pieces, threads, 1, &|| (), &|_, bytes| {
             let mut agg = this.empty_like();
             let mut t = Tally::default();
             let feeds = agg.add_plain_or_split(bytes, 0, cols, &mut t);
