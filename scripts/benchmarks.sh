@@ -144,9 +144,8 @@ measure 0 uncertainty-python "$PY" benches/peers/uncertainty_python.py 10000 3
 
 # --- JS, sizes -----------------------------------------------------------------------------
 echo "== JS what-if (bindings-wasm/bench/whatif.mjs)"
-if [ ! -f bindings-wasm/dist/node/index.cjs ]; then
-  bash bindings-wasm/build.sh > "$OUT/wasm-build.log" 2>&1 || echo "   wasm build FAILED, see $OUT/wasm-build.log"
-fi
+# Always rebuilt: a package left from an older build would time (and size) old code.
+bash bindings-wasm/build.sh > "$OUT/wasm-build.log" 2>&1 || echo "   wasm build FAILED, see $OUT/wasm-build.log"
 (cd bindings-wasm && node bench/whatif.mjs) > "$OUT/js-whatif.log" 2>&1 || echo "   FAILED, see $OUT/js-whatif.log"
 cat "$OUT/js-whatif.log"
 echo "== JS Monte Carlo (bindings-wasm/bench/uncertainty.mjs, the lazily loaded second module)"
