@@ -29,7 +29,7 @@
 use super::aggregate::{
     pow10, AggregateOptions, Aggregator, UnitState, MAX_MANTISSA, MAX_WEIGHT_SCALE,
 };
-use super::design::{SurveyDesign, NO_SLOT};
+use super::design::SurveyDesign;
 use super::error::SurveyError;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -168,41 +168,21 @@ impl Aggregator {
             let mut bad: Option<(usize, SurveyError)> = None;
             for (i, column) in cols.answers.iter().enumerate() {
                 for (j, &v) in column[start..end].iter().enumerate() {
-                    // The common answers first: a whole code 0-9 (NaN fails every comparison).
-                    if (0.0..=9.0).contains(&v) {
-                        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                        let d = v as u8;
-                        let slot = self.compiled.byte_slots[usize::from(b'0' + d)];
-                        if f64::from(d) == v && slot != NO_SLOT {
-                            codes[j * n_items + i] = slot;
-                            continue;
+                    let Some(slot) = self.compiled.float_slot(v) else {
+                        if bad.as_ref().is_none_or(|(row, _)| start + j < *row) {
+                            let e = SurveyError::AnswerOutOfScale {
+                                path: format!(
+                                    "row {}, column {}",
+                                    cols.first_row + (start + j) as u64,
+                                    self.design.items[i].code
+                                ),
+                                value: format!("{v}"),
+                            };
+                            bad = Some((start + j, e));
                         }
-                    }
-                    codes[j * n_items + i] = if v.is_nan() {
-                        missing
-                    } else {
-                        let code = if v.fract() == 0.0 && v.abs() < 9.0e15 {
-                            #[allow(clippy::cast_possible_truncation)]
-                            self.compiled.code(v as i64)
-                        } else {
-                            None
-                        };
-                        if code.is_none() {
-                            if bad.as_ref().is_none_or(|(row, _)| start + j < *row) {
-                                let e = SurveyError::AnswerOutOfScale {
-                                    path: format!(
-                                        "row {}, column {}",
-                                        cols.first_row + (start + j) as u64,
-                                        self.design.items[i].code
-                                    ),
-                                    value: format!("{v}"),
-                                };
-                                bad = Some((start + j, e));
-                            }
-                            break;
-                        }
-                        self.compiled.slot(code)
+                        break;
                     };
+                    codes[j * n_items + i] = slot;
                 }
             }
             if let Some((row, _)) = &bad {

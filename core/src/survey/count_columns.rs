@@ -71,14 +71,7 @@ impl SlotTable {
     /// 99, say).
     #[cold]
     fn other(&self, v: f64, c: &Compiled) -> u8 {
-        if v.is_nan() {
-            return c.slot(None);
-        }
-        if v.fract() != 0.0 || v.abs() >= 9.0e15 {
-            return self.bad;
-        }
-        #[allow(clippy::cast_possible_truncation)]
-        c.code(v as i64).map_or(self.bad, |code| c.slot(Some(code)))
+        c.float_slot(v).unwrap_or(self.bad)
     }
 }
 

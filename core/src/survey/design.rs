@@ -526,6 +526,19 @@ impl Compiled {
         out
     }
 
+    /// The slot of an answer given as a float (as data frames hold them): NaN is no answer, a
+    /// whole number is a code; `None` when it is off the scale.
+    pub(crate) fn float_slot(&self, v: f64) -> Option<u8> {
+        if v.is_nan() {
+            return Some(self.slot(None));
+        }
+        if v.fract() != 0.0 || v.abs() >= 9.0e15 {
+            return None;
+        }
+        #[allow(clippy::cast_possible_truncation)]
+        self.code(v as i64).map(|code| self.slot(Some(code)))
+    }
+
     /// What an integer answer means; `None` when it is off the scale.
     #[inline]
     pub(crate) fn code(&self, value: i64) -> Option<Code> {
