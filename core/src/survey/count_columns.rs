@@ -4,7 +4,8 @@
 //! read once, start to end, into a small table of counters (units x answer slots, a few KiB,
 //! in the fastest cache), items split between the machine's cores. Four copies of the table,
 //! taken in turn by consecutive rows, keep rows of one unit with the same answer from waiting
-//! on each other's increment.
+//! on each other's increment. Unweighted, unfiltered items are counted two at a time, one
+//! increment per row for both answers (see [`Task`]).
 //!
 //! This path only counts rows the row-by-row path would count: at the first sign of a row it
 //! would reject (an answer off the scale, no unit, a bad weight, a group conflict, an overflow)
@@ -17,6 +18,10 @@ use super::design::Compiled;
 
 /// Rows counted by one table copy in turn (see the module notes).
 const LANES: usize = 4;
+
+/// The largest table of pair counters (states x slots x slots) counted in one go; larger
+/// designs count items one at a time.
+const MAX_PAIR_TABLE: usize = 128 << 10;
 
 /// Below this many answers a second thread costs more than it saves.
 #[cfg(not(target_arch = "wasm32"))]
@@ -84,6 +89,24 @@ struct Rows {
     weight: Vec<i64>,
     /// Counters per lane.
     lane: usize,
+    /// Per row, the first of its state's pair counters (empty when items are not paired).
+    pair: Vec<u32>,
+}
+
+/// Work for one thread at a time: an item, or two items counted together. Unweighted and
+/// unfiltered items go in pairs: one counter per state and pair of answers takes a row's two
+/// answers in one increment (the increments, not the reads, bound this loop), and the pair
+/// counts are split into the two items' counts after.
+#[derive(Clone, Copy)]
+enum Task {
+    One(usize),
+    Two(usize, usize),
+}
+
+/// A thread's scratch counters, zero between tasks.
+struct Scratch {
+    lanes: Vec<u32>,
+    pairs: Vec<u32>,
 }
 
 /// One item's counts: per state, `levels + 2` counters; per state and level, weight sums.
@@ -106,7 +129,13 @@ impl Aggregator {
             return Some(fresh);
         }
         let table = SlotTable::new(c);
-        let items: Vec<usize> = (0..n_items).collect();
+        let block = stride + 1;
+        let paired = !self.options.weighted && n_states * block * block * 4 <= MAX_PAIR_TABLE;
+        let tasks = tasks(c, paired);
+        let mut rows = rows;
+        if paired {
+            rows.pair = rows.state.iter().map(|&s| (s as usize * block * block) as u32).collect();
+        }
         #[cfg(not(target_arch = "wasm32"))]
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
@@ -115,15 +144,21 @@ impl Aggregator {
         let threads = 1;
         // Per state, a counter for each slot and one for answers off the scale.
         let size = n_states * (stride + 1);
-        let counted = crate::parallel::map_chunks(
-            &items,
-            threads,
-            1,
-            &|| vec![0u32; LANES * size],
-            &|lanes, &i| fresh.count_item(i, cols, &rows, &table, lanes),
-        );
-        for (i, item) in counted.into_iter().enumerate() {
-            let item = item?;
+        let scratch = || Scratch {
+            lanes: vec![0u32; LANES * size],
+            pairs: vec![0u32; if paired { n_states * block * block } else { 0 }],
+        };
+        let counted: Option<Vec<Vec<(usize, ItemCounts)>>> = crate::parallel::map_chunks(&tasks, threads, 1, &scratch, &|scratch, &task| match task {
+            Task::One(i) => Some(vec![(i, fresh.count_item(i, cols, &rows, &table, &mut scratch.lanes)?)]),
+            Task::Two(i, j) => {
+                let [a, b] = fresh.count_pair([i, j], cols, &rows, &table, &mut scratch.pairs)?;
+                Some(vec![(i, a), (j, b)])
+            }
+        })
+        .into_iter()
+        .collect();
+        // Each item's counts go to its place (a filtered item may sit between a pair's two).
+        for (i, item) in counted?.into_iter().flatten() {
             for (s, unit) in fresh.units.iter_mut().enumerate() {
                 unit.counts[i * stride..(i + 1) * stride]
                     .copy_from_slice(&item.counts[s * stride..(s + 1) * stride]);
@@ -152,6 +187,7 @@ impl Aggregator {
             state: Vec::with_capacity(n),
             weight: Vec::new(),
             lane: 0,
+            pair: Vec::new(),
         };
         let group_name = |g: i64| {
             usize::try_from(g)
@@ -319,6 +355,73 @@ impl Aggregator {
         let (wsum, w2sum) = (keep(0), keep(1));
         Some(ItemCounts { counts, wsum, w2sum })
     }
+
+    /// Counts two unfiltered items' columns together, unweighted, into `pairs` (all zero on
+    /// entry and on return): per state, one counter for each pair of slots (`bad` included).
+    fn count_pair(
+        &self,
+        items: [usize; 2],
+        cols: &ResponseColumns<'_>,
+        rows: &Rows,
+        table: &SlotTable,
+        pairs: &mut [u32],
+    ) -> Option<[ItemCounts; 2]> {
+        let c = &self.compiled;
+        let stride = c.n_levels + 2;
+        let block = stride + 1;
+        let (first, second) = (cols.answers[items[0]], cols.answers[items[1]]);
+        for ((&x, &y), &offset) in first.iter().zip(second).zip(&rows.pair) {
+            let cell = offset as usize + usize::from(table.slot(x, c)) * block + usize::from(table.slot(y, c));
+            if let Some(n) = pairs.get_mut(cell) {
+                *n += 1;
+            }
+        }
+        let n_states = pairs.len() / (block * block);
+        let mut counts = [vec![0u64; n_states * stride], vec![0u64; n_states * stride]];
+        let mut bad = false;
+        for (s, cells) in pairs.chunks_exact_mut(block * block).enumerate() {
+            for (x, row) in cells.chunks_exact(block).enumerate() {
+                for (y, &n) in row.iter().enumerate() {
+                    if n == 0 {
+                        continue;
+                    }
+                    if x == stride || y == stride {
+                        bad = true;
+                    } else {
+                        counts[0][s * stride + x] += u64::from(n);
+                        counts[1][s * stride + y] += u64::from(n);
+                    }
+                }
+            }
+            cells.fill(0);
+        }
+        if bad {
+            return None;
+        }
+        Some(counts.map(|counts| ItemCounts {
+            counts,
+            wsum: Vec::new(),
+            w2sum: Vec::new(),
+        }))
+    }
+}
+
+/// The items in design order, consecutive unfiltered items in pairs when `paired`.
+fn tasks(c: &Compiled, paired: bool) -> Vec<Task> {
+    let mut tasks = Vec::with_capacity(c.n_items);
+    let mut open: Option<usize> = None;
+    for i in 0..c.n_items {
+        if !paired || c.filters[i].is_some() {
+            tasks.push(Task::One(i));
+            continue;
+        }
+        match open.take() {
+            Some(first) => tasks.push(Task::Two(first, i)),
+            None => open = Some(i),
+        }
+    }
+    tasks.extend(open.map(Task::One));
+    tasks
 }
 
 #[cfg(test)]
@@ -328,11 +431,13 @@ mod tests {
     use crate::survey::{AggregateOptions, SurveyDesign};
     use proptest::prelude::*;
 
+    /// A filtered item between two that are counted as a pair (unweighted).
     fn design() -> SurveyDesign {
         SurveyDesign::from_json(
             r#"{"elements": [{"code": "e"}],
-                "items": [{"code": "q1", "element": "e"}, {"code": "q2", "element": "e"},
-                          {"code": "q3", "element": "e", "filter": "q1", "filter_levels": [4, 5]}],
+                "items": [{"code": "q1", "element": "e"},
+                          {"code": "q3", "element": "e", "filter": "q1", "filter_levels": [4, 5]},
+                          {"code": "q2", "element": "e"}],
                 "missing_codes": [9, 99], "not_applicable_codes": [0]}"#,
         )
         .unwrap()

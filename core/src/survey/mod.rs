@@ -44,6 +44,7 @@ mod design;
 pub mod factorize;
 pub mod dist;
 mod error;
+mod exact;
 mod result;
 
 pub use aggregate::{

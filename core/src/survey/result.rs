@@ -4,6 +4,7 @@ use super::aggregate::{Aggregator, UnitState};
 use super::ci::{binomial_ci_crit, design_ci, CiMethod, CiOptions, Interval};
 use super::design::{ElementRule, OverallRule, SurveyDesign};
 use super::error::SurveyError;
+use super::exact::{ratio, times_hundred};
 use crate::ranking::{rank, RankEntry, TiePolicy};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -266,6 +267,8 @@ struct ItemSums {
     w_all: Decimal,
     w_sat: Decimal,
     w_code: Decimal,
+    /// The integers of `w_all`, `w_sat` and `w_code` (at the weights' scale).
+    ints: [i128; 3],
     /// As floats: w_all, w_sat, s_all, s_sat, w_all - w_sat, s_all - s_sat.
     floats: [f64; 6],
 }
@@ -326,6 +329,7 @@ fn item_sums(ctx: &Ctx<'_>, state: &UnitState, item: usize) -> Result<ItemSums, 
         w_all: dec(w_all, s1)?,
         w_sat: dec(w_sat, s1)?,
         w_code: dec(w_code, s1)?,
+        ints: [w_all, w_sat, w_code],
         floats,
     })
 }
@@ -380,6 +384,8 @@ fn sum_states(
 struct Ctx<'a> {
     design: &'a SurveyDesign,
     satisfied: &'a [bool],
+    /// Per item, its element's index.
+    item_element: &'a [usize],
     n_levels: usize,
     weighted: bool,
     wscale: u32,
@@ -432,12 +438,14 @@ fn item_result(ctx: &Ctx<'_>, state: &UnitState, i: usize) -> Result<ItemResult,
     if n == 0 || w_all.is_zero() {
         return Ok(r);
     }
-    r.share = Some(norm(
-        w_sat.checked_div(w_all).ok_or_else(|| overflow(&path()))?,
-    ));
-    r.mean = Some(norm(
-        s.w_code.checked_div(w_all).ok_or_else(|| overflow(&path()))?,
-    ));
+    // Both sums at one scale: their integers' quotient.
+    let [i_all, i_sat, i_code] = s.ints;
+    let quotient = |i_num: i128, num: Decimal| match ratio(i_num, i_all) {
+        Some(q) => Ok(q),
+        None => num.checked_div(w_all).map(norm).ok_or_else(|| overflow(&path())),
+    };
+    r.share = Some(quotient(i_sat, w_sat)?);
+    r.mean = Some(quotient(i_code, s.w_code)?);
     let [wa, ws, sa, ss, w_uns, s_uns] = s.floats;
     let p = ws / wa;
     let q = w_uns / wa;
@@ -493,31 +501,34 @@ fn unit_result(ctx: &Ctx<'_>, state: &UnitState) -> Result<UnitResult, SurveyErr
         items.push(item_result(ctx, state, i)?);
     }
     let path = state.id.as_str();
-    let pooled = |filter: &dyn Fn(&ItemResult) -> bool| -> Result<Option<Decimal>, SurveyError> {
+    let pooled = |filter: &dyn Fn(usize) -> bool| -> Result<Option<Decimal>, SurveyError> {
         let mut num = Decimal::ZERO;
         let mut den = Decimal::ZERO;
-        for it in items.iter().filter(|it| filter(it) && it.n > 0) {
+        for (i, it) in items.iter().enumerate().filter(|(i, it)| filter(*i) && it.n > 0) {
             den = den
                 .checked_add(it.weighted_n)
                 .ok_or_else(|| overflow(path))?;
             num = num
-                .checked_add(sat_weight(ctx, state, &it.item)?)
+                .checked_add(item_sums(ctx, state, i)?.w_sat)
                 .ok_or_else(|| overflow(path))?;
         }
         percent(num, den, path)
     };
     let mut elements = Vec::with_capacity(ctx.design.elements.len());
-    for e in &ctx.design.elements {
+    for (k, e) in ctx.design.elements.iter().enumerate() {
+        // Items are in design order: item i's element is `item_element[i]`.
+        let of_element = |i: usize| ctx.item_element.get(i) == Some(&k);
         let index = match ctx.design.element_rule {
             ElementRule::MeanOfItems => mean_of(
                 items
                     .iter()
-                    .filter(|it| it.element == e.code)
-                    .filter_map(|it| it.share)
-                    .map(|s| s * Decimal::ONE_HUNDRED),
+                    .enumerate()
+                    .filter(|(i, _)| of_element(*i))
+                    .filter_map(|(_, it)| it.share)
+                    .map(times_hundred),
                 path,
             )?,
-            ElementRule::Pooled => pooled(&|it: &ItemResult| it.element == e.code)?,
+            ElementRule::Pooled => pooled(&of_element)?,
         };
         elements.push(ElementResult {
             element: e.code.clone(),
@@ -526,12 +537,12 @@ fn unit_result(ctx: &Ctx<'_>, state: &UnitState) -> Result<UnitResult, SurveyErr
     }
     let overall = match &ctx.design.overall_rule {
         OverallRule::MeanOfElements => mean_of(elements.iter().filter_map(|e| e.index), path)?,
-        OverallRule::Pooled => pooled(&|_: &ItemResult| true)?,
+        OverallRule::Pooled => pooled(&|_| true)?,
         OverallRule::Item(code) => items
             .iter()
             .find(|it| &it.item == code)
             .and_then(|it| it.share)
-            .map(|s| norm(s * Decimal::ONE_HUNDRED)),
+            .map(|s| norm(times_hundred(s))),
     };
     Ok(UnitResult {
         unit: state.id.clone(),
@@ -543,12 +554,6 @@ fn unit_result(ctx: &Ctx<'_>, state: &UnitState) -> Result<UnitResult, SurveyErr
         rank: None,
         group_rank: None,
     })
-}
-
-/// The satisfied weight of one item in one state (exact).
-fn sat_weight(ctx: &Ctx<'_>, state: &UnitState, code: &str) -> Result<Decimal, SurveyError> {
-    let i = ctx.design.item_index(code).unwrap_or(0);
-    Ok(item_sums(ctx, state, i)?.w_sat)
 }
 
 impl Aggregator {
@@ -570,6 +575,7 @@ impl Aggregator {
         let make_ctx = || Ctx {
             design: &self.design,
             satisfied: &c.satisfied,
+            item_element: &c.item_element,
             n_levels: c.n_levels,
             weighted: self.options.weighted,
             wscale: self.wscale,
@@ -700,7 +706,7 @@ impl SipasResult {
                 .iter()
                 .find(|i| &i.item == code)?
                 .share
-                .map(|s| norm(s * Decimal::ONE_HUNDRED)),
+                .map(|s| norm(times_hundred(s))),
         }
     }
 

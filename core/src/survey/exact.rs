@@ -1,0 +1,154 @@
+//! Two decimal operations of the results, done on machine integers where that gives the very
+//! decimal `rust_decimal` gives (checked bit for bit as properties below): a share or mean as
+//! the quotient of two integer sums, and a share in percent. They are most of the arithmetic
+//! of [`finish`](super::Aggregator::finish); anything outside their range goes to
+//! `rust_decimal`.
+
+use rust_decimal::Decimal;
+
+/// Decimals a quotient keeps: `rust_decimal`'s largest scale.
+const MAX_SCALE: u32 = 28;
+
+/// The normalized quotient `num / den` of two integers at one scale (counts, or weight sums
+/// at a common scale), as `rust_decimal` divides them: to 28 decimals, the last rounded half
+/// to even. `None` (the caller divides with `rust_decimal`) unless `0 <= num < 7 den` and
+/// `0 < den < 2^64`: below 7 every such quotient keeps all 28 decimals in 96 bits.
+pub(crate) fn ratio(num: i128, den: i128) -> Option<Decimal> {
+    let den = u64::try_from(den).ok().filter(|d| *d > 0)?;
+    let num = u128::try_from(num).ok()?;
+    if num >= 7 * u128::from(den) {
+        return None;
+    }
+    let (mut quotient, mut rest, mut scale) = match u64::try_from(num) {
+        Ok(num) => (u128::from(num / den), num % den, 0),
+        Err(_) => (num / u128::from(den), (num % u128::from(den)) as u64, 0),
+    };
+    // Nine decimals at a time (9, 9, 9, 1) while a remainder is left.
+    while rest != 0 && scale < MAX_SCALE {
+        let step = (MAX_SCALE - scale).min(9);
+        let power = 10u64.pow(step);
+        let (digits, left) = if den <= u64::from(u32::MAX) {
+            // rest < den < 2^32: the product fits 64 bits.
+            let t = rest * power;
+            (t / den, t % den)
+        } else {
+            let t = u128::from(rest) * u128::from(power);
+            ((t / u128::from(den)) as u64, (t % u128::from(den)) as u64)
+        };
+        quotient = quotient * u128::from(power) + u128::from(digits);
+        rest = left;
+        scale += step;
+    }
+    if rest != 0 {
+        let twice = u128::from(rest) * 2;
+        if twice > u128::from(den) || (twice == u128::from(den) && quotient & 1 == 1) {
+            quotient += 1;
+        }
+    }
+    while scale > 0 && quotient % 10 == 0 {
+        quotient /= 10;
+        scale -= 1;
+    }
+    Decimal::try_from_i128_with_scale(i128::try_from(quotient).ok()?, scale).ok()
+}
+
+/// `d * 100` as `rust_decimal` multiplies: the mantissa times 100 at the same scale while it
+/// fits 96 bits, else exactly as many trailing decimals dropped as it takes to fit (they are
+/// zeros: no rounding).
+pub(crate) fn times_hundred(d: Decimal) -> Decimal {
+    let scale = d.scale();
+    let mut product = d.mantissa().unsigned_abs() * 100;
+    let mut dropped = 0;
+    while product >> 96 != 0 {
+        if dropped == scale {
+            // Beyond a decimal: rust_decimal's own error.
+            return d * Decimal::ONE_HUNDRED;
+        }
+        product /= 10;
+        dropped += 1;
+    }
+    if product == 0 {
+        return d * Decimal::ONE_HUNDRED;
+    }
+    let mantissa = i128::try_from(product).unwrap_or(i128::MAX);
+    let signed = if d.is_sign_negative() { -mantissa } else { mantissa };
+    Decimal::try_from_i128_with_scale(signed, scale - dropped).unwrap_or_else(|_| d * Decimal::ONE_HUNDRED)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Same value, mantissa, scale and sign.
+    fn same(a: Decimal, b: Decimal) -> bool {
+        a.serialize() == b.serialize()
+    }
+
+    fn by_rust_decimal(num: i128, den: i128, scale: u32) -> Decimal {
+        let n = Decimal::from_i128_with_scale(num, scale);
+        let d = Decimal::from_i128_with_scale(den, scale);
+        n.checked_div(d).unwrap().normalize()
+    }
+
+    /// Denominators of counts, of weight sums, and near the 32- and 64-bit edges.
+    fn denominator() -> impl Strategy<Value = u64> {
+        prop_oneof![
+            1u64..50,
+            1u64..100_000,
+            1u64..=u64::from(u32::MAX),
+            (u64::from(u32::MAX) - 5)..=(u64::from(u32::MAX) + 5),
+            1u64..=u64::MAX,
+            (u64::MAX - 5)..=u64::MAX,
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+        #[test]
+        fn ratio_is_rust_decimals_quotient(den in denominator(), frac in 0.0f64..7.0, exact in any::<bool>(), scale in 0u32..5) {
+            // A numerator up to 7 den; sometimes a share that ends (half, quarters, k / den).
+            let num = if exact { u128::from(den) * (frac as u128) / 4 } else { (u128::from(den) as f64 * frac) as u128 };
+            let num = num.min(7 * u128::from(den) - 1) as i128;
+            let den = i128::from(den);
+            if num < (1i128 << 96) && den < (1i128 << 96) {
+                let got = ratio(num, den).unwrap();
+                let want = by_rust_decimal(num, den, scale);
+                prop_assert!(same(got, want), "{num} / {den}: {got} vs {want}");
+            }
+        }
+
+        #[test]
+        fn times_hundred_is_rust_decimals_product(mantissa in any::<i128>(), bits in 0u32..97, scale in 0u32..=28) {
+            let m = if bits == 0 { 0 } else { mantissa % (1i128 << bits) };
+            let d = Decimal::from_i128_with_scale(m, scale);
+            if let Some(want) = d.checked_mul(Decimal::ONE_HUNDRED) {
+                let got = times_hundred(d);
+                prop_assert!(same(got, want), "{d}: {got} vs {want}");
+            }
+        }
+    }
+
+    #[test]
+    fn ratio_outside_its_range_is_left_to_rust_decimal() {
+        assert_eq!(ratio(7, 1), None);
+        assert_eq!(ratio(-1, 3), None);
+        assert_eq!(ratio(1, 0), None);
+        assert_eq!(ratio(1, 1 << 64), None);
+        assert_eq!(ratio(0, 5).unwrap().to_string(), "0");
+        assert_eq!(ratio(1, 3).unwrap().to_string(), "0.3333333333333333333333333333");
+        assert_eq!(ratio(2, 3).unwrap().to_string(), "0.6666666666666666666666666667");
+        assert_eq!(ratio(13, 4).unwrap().to_string(), "3.25");
+        assert_eq!(ratio(5, 5).unwrap().to_string(), "1");
+    }
+
+    #[test]
+    fn hundredfold_share() {
+        let third = ratio(1, 3).unwrap();
+        // One trailing zero kept: 10 x the mantissa fits 96 bits, 100 x does not.
+        assert_eq!(times_hundred(third).to_string(), "33.333333333333333333333333330");
+        assert_eq!((third * Decimal::ONE_HUNDRED).to_string(), "33.333333333333333333333333330");
+        assert_eq!(times_hundred(Decimal::new(875, 3)).to_string(), "87.500");
+    }
+}
