@@ -9,6 +9,8 @@ use rust_decimal::Decimal;
 /// Decimals a quotient keeps: `rust_decimal`'s largest scale.
 const MAX_SCALE: u32 = 28;
 
+const POW10: [u64; 10] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
+
 /// The normalized quotient `num / den` of two integers at one scale (counts, or weight sums
 /// at a common scale), as `rust_decimal` divides them: to 28 decimals, the last rounded half
 /// to even. `None` (the caller divides with `rust_decimal`) unless `0 <= num < 7 den` and
@@ -26,7 +28,7 @@ pub(crate) fn ratio(num: i128, den: i128) -> Option<Decimal> {
     // Nine decimals at a time (9, 9, 9, 1) while a remainder is left.
     while rest != 0 && scale < MAX_SCALE {
         let step = (MAX_SCALE - scale).min(9);
-        let power = 10u64.pow(step);
+        let power = POW10[step as usize];
         let (digits, left) = if den <= u64::from(u32::MAX) {
             // rest < den < 2^32: the product fits 64 bits.
             let t = rest * power;
@@ -45,11 +47,26 @@ pub(crate) fn ratio(num: i128, den: i128) -> Option<Decimal> {
             quotient += 1;
         }
     }
-    while scale > 0 && quotient % 10 == 0 {
+    // Trailing zeros dropped (normalized), in 64 bits where the quotient fits them.
+    if let Ok(mut small) = u64::try_from(quotient) {
+        while scale > 0 && small % 10 == 0 {
+            small /= 10;
+            scale -= 1;
+        }
+        quotient = u128::from(small);
+    }
+    while scale > 0 && rem10(quotient) == 0 {
         quotient /= 10;
         scale -= 1;
     }
     Decimal::try_from_i128_with_scale(i128::try_from(quotient).ok()?, scale).ok()
+}
+
+/// `x % 10` in 64-bit steps (2^64 = 6 mod 10): most quotients end in another digit, and this
+/// tells it without a 128-bit division.
+fn rem10(x: u128) -> u64 {
+    let (high, low) = ((x >> 64) as u64, x as u64);
+    ((high % 10) * 6 + low % 10) % 10
 }
 
 /// `d * 100` as `rust_decimal` multiplies: the mantissa times 100 at the same scale while it
@@ -141,6 +158,13 @@ mod tests {
         assert_eq!(ratio(2, 3).unwrap().to_string(), "0.6666666666666666666666666667");
         assert_eq!(ratio(13, 4).unwrap().to_string(), "3.25");
         assert_eq!(ratio(5, 5).unwrap().to_string(), "1");
+    }
+
+    #[test]
+    fn remainder_by_ten() {
+        for x in [0u128, 9, 10, u128::from(u64::MAX), u128::from(u64::MAX) + 1, u128::MAX, 10u128.pow(30) + 7, (1 << 96) - 1] {
+            assert_eq!(u128::from(rem10(x)), x % 10, "{x}");
+        }
     }
 
     #[test]

@@ -24,8 +24,11 @@ pub struct ArrowStrings<'a, O> {
 }
 
 /// Ids numbered in order of first appearance.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Factorizer<'a> {
+    /// Short ids seen, by a few bits of their word: a unit column holds few distinct ids, and
+    /// one multiply and compare finds most rows' code before the hash map is asked.
+    recent: Box<[((u128, u8), i64); RECENT]>,
     /// Ids of up to 16 bytes, as two little-endian words (zero past the end) and a length:
     /// compared as integers, not byte by byte.
     short: HashMap<(u128, u8), i64, foldhash::fast::RandomState>,
@@ -57,6 +60,23 @@ fn short_key_at(data: &[u8], a: usize, b: usize) -> Option<(u128, u8)> {
     }
 }
 
+/// Entries of [`Factorizer::recent`] (a power of two).
+const RECENT: usize = 256;
+
+/// An empty entry of [`Factorizer::recent`]: no key is 255 bytes long.
+const NO_KEY: ((u128, u8), i64) = ((0, u8::MAX), -1);
+
+impl Default for Factorizer<'_> {
+    fn default() -> Self {
+        Factorizer {
+            recent: Box::new([NO_KEY; RECENT]),
+            short: HashMap::default(),
+            long: HashMap::default(),
+            names: Vec::new(),
+        }
+    }
+}
+
 impl<'a> Factorizer<'a> {
     /// No ids yet.
     pub fn new() -> Self {
@@ -72,11 +92,24 @@ impl<'a> Factorizer<'a> {
     }
 
     fn short_code(&mut self, key: (u128, u8), id: &[u8]) -> Option<i64> {
-        if let Some(&c) = self.short.get(&key) {
-            return Some(c);
+        let folded = (key.0 as u64) ^ ((key.0 >> 64) as u64) ^ u64::from(key.1);
+        let slot = (folded.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize % RECENT;
+        if let Some((k, c)) = self.recent.get(slot) {
+            if *k == key {
+                return Some(*c);
+            }
         }
-        let c = self.push(id)?;
-        self.short.insert(key, c);
+        let c = match self.short.get(&key) {
+            Some(&c) => c,
+            None => {
+                let c = self.push(id)?;
+                self.short.insert(key, c);
+                c
+            }
+        };
+        if let Some(entry) = self.recent.get_mut(slot) {
+            *entry = (key, c);
+        }
         Some(c)
     }
 
@@ -112,6 +145,18 @@ impl<'a> Factorizer<'a> {
         };
         let bound = |i: usize| -> Option<usize> { column.offsets.get(i).and_then(|o| (*o).try_into().ok()) };
         out.reserve(column.len);
+        let end = column.start.checked_add(column.len);
+        if let (None, Some(offsets)) = (column.validity, end.and_then(|end| column.offsets.get(column.start..=end))) {
+            // No missing values: each boundary converted once, as the end of one id and the
+            // start of the next.
+            let mut a = offsets.first().and_then(|o| (*o).try_into().ok());
+            for (k, o) in offsets.iter().skip(1).enumerate() {
+                let b: Option<usize> = (*o).try_into().ok();
+                out.push(self.code_between(column.data, a, b).map_err(|why| bad(k, why))?);
+                a = b;
+            }
+            return Ok(());
+        }
         for k in 0..column.len {
             let i = column.start + k;
             let valid = column.validity.is_none_or(|bits| bits.get(i / 8).is_some_and(|b| b >> (i % 8) & 1 == 1));
@@ -119,17 +164,23 @@ impl<'a> Factorizer<'a> {
                 out.push(-1);
                 continue;
             }
-            let (a, b) = match (bound(i), bound(i + 1)) {
-                (Some(a), Some(b)) if a <= b && b <= column.data.len() => (a, b),
-                _ => return Err(bad(k, "string boundaries out of range")),
-            };
-            let code = match short_key_at(column.data, a, b) {
-                Some(key) => self.short_code(key, &column.data[a..b]),
-                None => self.long_code(&column.data[a..b]),
-            };
-            out.push(code.ok_or_else(|| bad(k, "the id is not UTF-8"))?);
+            out.push(self.code_between(column.data, bound(i), bound(i + 1)).map_err(|why| bad(k, why))?);
         }
         Ok(())
+    }
+
+    /// The code of the id `data[a..b]`; why not, when the boundaries are out of range or the
+    /// bytes are not UTF-8.
+    fn code_between(&mut self, data: &'a [u8], a: Option<usize>, b: Option<usize>) -> Result<i64, &'static str> {
+        let (a, b) = match (a, b) {
+            (Some(a), Some(b)) if a <= b && b <= data.len() => (a, b),
+            _ => return Err("string boundaries out of range"),
+        };
+        let code = match short_key_at(data, a, b) {
+            Some(key) => self.short_code(key, &data[a..b]),
+            None => self.long_code(&data[a..b]),
+        };
+        code.ok_or("the id is not UTF-8")
     }
 
     /// The ids, by code.
@@ -151,7 +202,10 @@ mod tests {
         fn codes_number_ids_by_first_appearance(
             ids in prop::collection::vec(prop::collection::vec(prop::sample::select(vec![b'a', b'b', 0u8, 0xC3, 0xA9]), 0..20), 0..60),
             nulls in prop::collection::vec(any::<bool>(), 60),
+            with_bitmap in any::<bool>(),
         ) {
+            // Without a bitmap, no value is missing.
+            let nulls: Vec<bool> = nulls.iter().map(|&n| n && with_bitmap).collect();
             let mut data = Vec::new();
             let mut offsets = vec![0i64];
             for id in &ids {
@@ -161,7 +215,8 @@ mod tests {
             let bits: Vec<u8> = nulls.chunks(8).map(|c| c.iter().enumerate().fold(0u8, |b, (i, &n)| b | (u8::from(!n) << i))).collect();
             let mut f = Factorizer::new();
             let mut codes = Vec::new();
-            let column = ArrowStrings { offsets: &offsets, data: &data, validity: Some(&bits), start: 0, len: ids.len() };
+            let validity = with_bitmap.then_some(bits.as_slice());
+            let column = ArrowStrings { offsets: &offsets, data: &data, validity, start: 0, len: ids.len() };
             let got = f.add_arrow(column, 0, "unit", &mut codes);
             let mut seen: Vec<&[u8]> = Vec::new();
             let mut want = Vec::new();
