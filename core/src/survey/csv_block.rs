@@ -15,7 +15,7 @@ use super::csv::{Columns, Tally};
 const MIN_PIECE: usize = 256 << 10;
 
 fn newlines(b: &[u8]) -> u64 {
-    b.iter().filter(|&&c| c == b'\n').count() as u64
+    memchr::memchr_iter(b'\n', b).count() as u64
 }
 
 impl Aggregator {
@@ -35,13 +35,13 @@ impl Aggregator {
         let end = if eof {
             rest.len()
         } else {
-            match rest.iter().rposition(|&b| b == b'\n') {
+            match memchr::memrchr(b'\n', rest) {
                 Some(i) => i + 1,
                 None => return (0, 0),
             }
         };
         let block = &rest[..end];
-        if block.is_empty() || cols.roles.is_none() || block.contains(&b'"') {
+        if block.is_empty() || cols.roles.is_none() || memchr::memchr(b'"', block).is_some() {
             return (0, 0);
         }
         #[cfg(not(target_arch = "wasm32"))]
@@ -92,7 +92,7 @@ impl Aggregator {
             let cut = if k == parts {
                 block.len()
             } else {
-                match block[target..].iter().position(|&b| b == b'\n') {
+                match memchr::memchr(b'\n', &block[target..]) {
                     Some(i) => target + i + 1,
                     None => block.len(),
                 }
