@@ -2,7 +2,7 @@
 
 use super::aggregate::{AggregateOptions, Aggregator};
 use super::csv_split::{Next, Record, Splitter};
-use super::design::{SurveyDesign, NO_SLOT};
+use super::design::{Compiled, SurveyDesign, NO_SLOT};
 use super::error::SurveyError;
 use crate::limits::MAX_CSV_RECORD_BYTES;
 use rust_decimal::Decimal;
@@ -198,6 +198,20 @@ pub(crate) struct Columns {
     pub(crate) roles: Option<Vec<Role>>,
     /// The columns of a line as the fast path walks them (empty without `roles`).
     pub(crate) plan: Vec<Segment>,
+    /// An answer of one byte and the delimiter after it, read as one little-endian `u16`: the
+    /// answer's slot ([`NO_SLOT`] for any other two bytes). One lookup checks and reads a field.
+    pub(crate) answer_pairs: Box<[u8; 1 << 16]>,
+}
+
+/// [`Columns::answer_pairs`] for the design's one-byte answers and a delimiter.
+fn answer_pairs(byte_slots: &[u8; 256], delimiter: u8) -> Box<[u8; 1 << 16]> {
+    let mut pairs = Box::new([NO_SLOT; 1 << 16]);
+    for (b, &slot) in (0..=u8::MAX).zip(byte_slots) {
+        if b != delimiter {
+            pairs[usize::from(u16::from_le_bytes([b, delimiter]))] = slot;
+        }
+    }
+    pairs
 }
 
 /// A stretch of columns for the fast path of quote-free lines.
@@ -282,6 +296,7 @@ impl Columns {
                 weight,
                 items,
                 plan: roles.as_deref().map(plan).unwrap_or_default(),
+                answer_pairs: answer_pairs(&Compiled::new(design)?.byte_slots, options.delimiter),
                 roles,
             },
             ignored,

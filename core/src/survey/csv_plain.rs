@@ -71,29 +71,30 @@ impl Aggregator {
                     let mut run = run.as_slice();
                     while let Some((&k, rest)) = run.split_first() {
                         if let Some((eight, after)) = run.split_first_chunk::<8>() {
-                            if self.eight_answers(bytes, p, eight, delim, &mut buf) {
+                            if Self::eight_answers(bytes, p, eight, cols, &mut buf) {
                                 run = after;
                                 p += 16;
                                 continue;
                             }
                         }
                         run = rest;
-                        let (Some(&b), Some(slot)) = (bytes.get(p), buf.get_mut(k)) else {
+                        let Some(slot) = buf.get_mut(k) else {
                             simple = false;
                             break 'line;
                         };
-                        if b == delim {
+                        let s = bytes
+                            .get(p..p + 2)
+                            .map_or(NO_SLOT, |w| cols.answer_pairs[usize::from(u16::from_le_bytes([w[0], w[1]]))]);
+                        if s != NO_SLOT {
+                            *slot = s;
+                            p += 2;
+                        } else if bytes.get(p) == Some(&delim) {
                             *slot = missing;
                             p += 1;
-                            continue;
-                        }
-                        let s = self.compiled.byte_slots[usize::from(b)];
-                        if s == NO_SLOT || bytes.get(p + 1) != Some(&delim) {
+                        } else {
                             simple = false;
                             break 'line;
                         }
-                        *slot = s;
-                        p += 2;
                     }
                 }
                 Segment::Field(role, last) => {
@@ -179,27 +180,19 @@ impl Aggregator {
     }
 
     /// Eight fields at `p` of one byte on the scale, each followed by the delimiter (the same
-    /// as field by field, read as one 16-byte word): their slots written to `buf` at `items`,
+    /// as field by field, read as 16 bytes at once): their slots written to `buf` at `items`,
     /// and `true`. `false` for anything else (`buf` partly written, to be written again).
     #[inline]
-    fn eight_answers(&self, bytes: &[u8], p: usize, items: &[usize; 8], delim: u8, buf: &mut [u8]) -> bool {
-        /// The odd bytes of a little-endian word, where the delimiters must be.
-        const ODD: u128 = 0xFF00_FF00_FF00_FF00_FF00_FF00_FF00_FF00;
-        const ONE_AT_ODD: u128 = 0x0100_0100_0100_0100_0100_0100_0100_0100;
+    fn eight_answers(bytes: &[u8], p: usize, items: &[usize; 8], cols: &Columns, buf: &mut [u8]) -> bool {
         let Some(word) = bytes.get(p..p + 16).and_then(|w| <[u8; 16]>::try_from(w).ok()) else {
             return false;
         };
-        if (u128::from_le_bytes(word) ^ (u128::from(delim) * ONE_AT_ODD)) & ODD != 0 {
-            return false;
-        }
-        // Without branches: a bad byte is rare, and then the eight are read again one by one.
-        let slots = &self.compiled.byte_slots;
+        // Without branches: a bad field is rare, and then the eight are read again one by one.
         let mut bad = 0u8;
         let mut found = [0u8; 8];
-        for (j, slot) in found.iter_mut().enumerate() {
-            let b = word[2 * j];
-            *slot = slots[usize::from(b)];
-            bad |= u8::from(*slot == NO_SLOT) | u8::from(b == delim);
+        for (slot, pair) in found.iter_mut().zip(word.chunks_exact(2)) {
+            *slot = cols.answer_pairs[usize::from(u16::from_le_bytes([pair[0], pair[1]]))];
+            bad |= u8::from(*slot == NO_SLOT);
         }
         if bad != 0 {
             return false;
