@@ -130,7 +130,8 @@ impl Aggregator {
         }
         let table = SlotTable::new(c);
         let block = stride + 1;
-        let paired = !self.options.weighted && n_states * block * block * 4 <= MAX_PAIR_TABLE;
+        let pair_table = n_states.checked_mul(block * block * 4);
+        let paired = !self.options.weighted && pair_table.is_some_and(|bytes| bytes <= MAX_PAIR_TABLE);
         let tasks = tasks(c, paired);
         let mut rows = rows;
         if paired {

@@ -224,14 +224,15 @@ fn norm(d: Decimal) -> Decimal {
     d.normalize()
 }
 
+/// The mean of `values` (`None` for none); a value that is `None` is a decimal overflow.
 fn mean_of(
-    values: impl Iterator<Item = Decimal>,
+    values: impl Iterator<Item = Option<Decimal>>,
     path: &str,
 ) -> Result<Option<Decimal>, SurveyError> {
     let mut sum = Decimal::ZERO;
     let mut k = 0u64;
     for v in values {
-        sum = sum.checked_add(v).ok_or_else(|| overflow(path))?;
+        sum = v.and_then(|v| sum.checked_add(v)).ok_or_else(|| overflow(path))?;
         k += 1;
     }
     if k == 0 {
@@ -536,13 +537,14 @@ fn unit_result(ctx: &Ctx<'_>, state: &UnitState) -> Result<UnitResult, SurveyErr
         });
     }
     let overall = match &ctx.design.overall_rule {
-        OverallRule::MeanOfElements => mean_of(elements.iter().filter_map(|e| e.index), path)?,
+        OverallRule::MeanOfElements => mean_of(elements.iter().filter_map(|e| e.index).map(Some), path)?,
         OverallRule::Pooled => pooled(&|_| true)?,
         OverallRule::Item(code) => items
             .iter()
             .find(|it| &it.item == code)
             .and_then(|it| it.share)
-            .map(|s| norm(times_hundred(s))),
+            .map(|s| times_hundred(s).map(norm).ok_or_else(|| overflow(path)))
+            .transpose()?,
     };
     Ok(UnitResult {
         unit: state.id.clone(),
@@ -692,7 +694,8 @@ impl SipasResult {
     }
 
     /// A figure of a unit, in percent: the overall index, an element's index or an item's
-    /// share. `None` when the unit, element or item is unknown or has no valid answers.
+    /// share. `None` when the unit, element or item is unknown or has no valid answers (or,
+    /// in a result read from JSON, when a share is too large to express in percent).
     ///
     /// This is what a methodology's `survey` leaf rule reads before mapping a percentage to
     /// points.
@@ -706,7 +709,8 @@ impl SipasResult {
                 .iter()
                 .find(|i| &i.item == code)?
                 .share
-                .map(|s| norm(times_hundred(s))),
+                .and_then(times_hundred)
+                .map(norm),
         }
     }
 
