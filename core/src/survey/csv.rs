@@ -200,18 +200,7 @@ pub(crate) struct Columns {
     pub(crate) plan: Vec<Segment>,
     /// An answer of one byte and the delimiter after it, read as one little-endian `u16`: the
     /// answer's slot ([`NO_SLOT`] for any other two bytes). One lookup checks and reads a field.
-    pub(crate) answer_pairs: Box<[u8; 1 << 16]>,
-}
-
-/// [`Columns::answer_pairs`] for the design's one-byte answers and a delimiter.
-fn answer_pairs(byte_slots: &[u8; 256], delimiter: u8) -> Box<[u8; 1 << 16]> {
-    let mut pairs = Box::new([NO_SLOT; 1 << 16]);
-    for (b, &slot) in (0..=u8::MAX).zip(byte_slots) {
-        if b != delimiter {
-            pairs[usize::from(u16::from_le_bytes([b, delimiter]))] = slot;
-        }
-    }
-    pairs
+    answer_pairs: Box<[u8; 1 << 16]>,
 }
 
 /// A stretch of columns for the fast path of quote-free lines.
@@ -244,9 +233,18 @@ fn plan(roles: &[Role]) -> Vec<Segment> {
 }
 
 impl Columns {
+    /// The slot of the one-byte answer `field[0]` followed by the delimiter `field[1]`
+    /// ([`NO_SLOT`] for any other two bytes).
+    #[inline]
+    pub(crate) fn pair_slot(&self, field: [u8; 2]) -> u8 {
+        self.answer_pairs[usize::from(u16::from_le_bytes(field))]
+    }
+
+    /// The columns of a header for a design (compiled as `compiled`) and options.
     pub(crate) fn from_header(
         header: &Record<'_>,
         design: &SurveyDesign,
+        compiled: &Compiled,
         options: &CsvOptions,
     ) -> Result<(Columns, Vec<String>), SurveyError> {
         let names: Vec<String> = (0..header.len())
@@ -296,7 +294,7 @@ impl Columns {
                 weight,
                 items,
                 plan: roles.as_deref().map(plan).unwrap_or_default(),
-                answer_pairs: answer_pairs(&Compiled::new(design)?.byte_slots, options.delimiter),
+                answer_pairs: compiled.answer_pairs(options.delimiter),
                 roles,
             },
             ignored,
@@ -425,7 +423,7 @@ impl Aggregator {
         let (cols, ignored) = loop {
             match split.next(&input.buf, input.eof) {
                 Next::Record(header) => {
-                    break Columns::from_header(&header, &self.design, options)?
+                    break Columns::from_header(&header, &self.design, &self.compiled, options)?
                 }
                 Next::End => {
                     return Err(SurveyError::Csv {

@@ -84,7 +84,7 @@ impl Aggregator {
                         };
                         let s = bytes
                             .get(p..p + 2)
-                            .map_or(NO_SLOT, |w| cols.answer_pairs[usize::from(u16::from_le_bytes([w[0], w[1]]))]);
+                            .map_or(NO_SLOT, |w| cols.pair_slot([w[0], w[1]]));
                         if s != NO_SLOT {
                             *slot = s;
                             p += 2;
@@ -191,7 +191,7 @@ impl Aggregator {
         let mut bad = 0u8;
         let mut found = [0u8; 8];
         for (slot, pair) in found.iter_mut().zip(word.chunks_exact(2)) {
-            *slot = cols.answer_pairs[usize::from(u16::from_le_bytes([pair[0], pair[1]]))];
+            *slot = cols.pair_slot([pair[0], pair[1]]);
             bad |= u8::from(*slot == NO_SLOT);
         }
         if bad != 0 {
@@ -282,8 +282,9 @@ mod tests {
         let header = b"q2,unit,g,w,q1,note,q3\n";
         let mut split = Splitter::new(b',');
         let Next::Record(record) = split.next(header, true) else { panic!("no header") };
-        let (cols, _) = Columns::from_header(&record, &design, &options).unwrap();
-        (Aggregator::new(&design, AggregateOptions { weighted }).unwrap(), cols)
+        let agg = Aggregator::new(&design, AggregateOptions { weighted }).unwrap();
+        let (cols, _) = Columns::from_header(&record, &design, &agg.compiled, &options).unwrap();
+        (agg, cols)
     }
 
     fn cell() -> impl Strategy<Value = &'static str> {
@@ -360,8 +361,9 @@ mod tests {
         let header = format!("{}\n", header.join(","));
         let mut split = Splitter::new(b',');
         let Next::Record(record) = split.next(header.as_bytes(), true) else { panic!("no header") };
-        let (cols, _) = Columns::from_header(&record, &design, &CsvOptions::new("unit")).unwrap();
-        (Aggregator::new(&design, AggregateOptions { weighted: false }).unwrap(), cols)
+        let agg = Aggregator::new(&design, AggregateOptions { weighted: false }).unwrap();
+        let (cols, _) = Columns::from_header(&record, &design, &agg.compiled, &CsvOptions::new("unit")).unwrap();
+        (agg, cols)
     }
 
     /// Lines of the wide header: mostly one-byte answers, sometimes a blank or an odd cell
