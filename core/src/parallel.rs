@@ -1,6 +1,8 @@
 //! Splitting independent work over threads, with the same result on any number of them.
 
+use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
 /// Maps `f` over `items` on up to `threads` threads, results in order. The items are cut into
 /// chunks (at least `min_chunk` items, about four per thread) that each thread claims one at a
@@ -40,24 +42,68 @@ pub(crate) fn map_chunks<T: Sync, S, R: Send>(
         }
         done
     };
-    let finished: Option<Vec<(usize, Vec<R>)>> = std::thread::scope(|scope| {
-        // A thread that cannot be spawned leaves its chunks to the others.
-        let handles: Vec<_> = (1..parts)
-            .filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, run).ok())
-            .collect();
-        let mut all = run();
-        for h in handles {
-            all.extend(h.join().ok()?);
-        }
-        Some(all)
-    });
-    match finished {
-        Some(mut all) => {
+    match on_workers(parts, &run) {
+        Some(done) => {
+            let mut all: Vec<(usize, Vec<R>)> = done.into_iter().flatten().collect();
             all.sort_unstable_by_key(|(k, _)| *k);
             all.into_iter().flat_map(|(_, r)| r).collect()
         }
         None => serial(),
     }
+}
+
+/// The number of cores this process may use, asked once (on Linux the answer reads cgroup
+/// files, tens of microseconds a call).
+pub(crate) fn cores() -> usize {
+    static CORES: OnceLock<usize> = OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, NonZeroUsize::get))
+}
+
+/// Threads kept between calls: a fresh thread costs about 60 µs, a sizeable part of a
+/// millisecond's work. One fewer than the cores, as the calling thread works too (an idle
+/// worker spins a while before it sleeps, and would take a core from the caller). `None`
+/// when the machine gives no threads (then work runs serially).
+#[cfg(not(target_arch = "wasm32"))]
+fn pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(cores().saturating_sub(1).max(1))
+            .thread_name(|k| format!("par-index-{k}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
+}
+
+/// Runs `run` on this thread and `parts - 1` pool threads; all their results, or `None` if a
+/// part did not finish (the caller then works serially).
+#[cfg(not(target_arch = "wasm32"))]
+fn on_workers<R: Send>(parts: usize, run: &(dyn Fn() -> R + Sync)) -> Option<Vec<R>> {
+    let pool = pool()?;
+    let others: Vec<std::sync::Mutex<Option<R>>> = (1..parts).map(|_| std::sync::Mutex::new(None)).collect();
+    let mine = pool.in_place_scope(|scope| {
+        for slot in &others {
+            scope.spawn(move |_| {
+                let done = run();
+                if let Ok(mut slot) = slot.lock() {
+                    *slot = Some(done);
+                }
+            });
+        }
+        run()
+    });
+    let mut all = Vec::with_capacity(parts);
+    all.push(mine);
+    for slot in others {
+        all.push(slot.into_inner().ok()??);
+    }
+    Some(all)
+}
+
+#[cfg(target_arch = "wasm32")]
+fn on_workers<R>(_parts: usize, _run: &(dyn Fn() -> R + Sync)) -> Option<Vec<R>> {
+    None
 }
 
 #[cfg(test)]

@@ -24,8 +24,10 @@ const LANES: usize = 4;
 const MAX_PAIR_TABLE: usize = 128 << 10;
 
 /// Below this many answers a second thread costs more than it saves.
-#[cfg(not(target_arch = "wasm32"))]
 const MIN_ANSWERS_PER_THREAD: usize = 100_000;
+
+/// Rows counted together by [`Aggregator::count_pair`] (see there).
+const ROWS: usize = 4;
 
 /// Bits below the top 16 of an `f64`: zero for every small whole number (up to 2^12) and for
 /// the usual NaN, so those answers are found by their top 16 bits in one table lookup.
@@ -69,6 +71,23 @@ impl SlotTable {
             self.table[usize::from((bits >> 48) as u16)]
         } else {
             self.other(v, c)
+        }
+    }
+
+    /// The slot of an answer whose bits below the top 16 are zero.
+    #[inline(always)]
+    fn top(&self, v: f64) -> u8 {
+        self.table[usize::from((v.to_bits() >> 48) as u16)]
+    }
+
+    /// The slots of two answers; one test of both for the usual case.
+    #[inline(always)]
+    fn slots(&self, x: f64, y: f64, c: &Compiled) -> (u8, u8) {
+        let (a, b) = (x.to_bits(), y.to_bits());
+        if (a | b) & LOW_BITS == 0 {
+            (self.table[usize::from((a >> 48) as u16)], self.table[usize::from((b >> 48) as u16)])
+        } else {
+            (self.slot(x, c), self.slot(y, c))
         }
     }
 
@@ -130,24 +149,20 @@ impl Aggregator {
         }
         let table = SlotTable::new(c);
         let block = stride + 1;
-        let pair_table = n_states.checked_mul(block * block * 4);
+        let pair_cells = block * pair_row(stride);
+        let pair_table = n_states.checked_mul(pair_cells * 4);
         let paired = !self.options.weighted && pair_table.is_some_and(|bytes| bytes <= MAX_PAIR_TABLE);
         let tasks = tasks(c, paired);
         let mut rows = rows;
         if paired {
-            rows.pair = rows.state.iter().map(|&s| (s as usize * block * block) as u32).collect();
+            rows.pair = rows.state.iter().map(|&s| (s as usize * pair_cells) as u32).collect();
         }
-        #[cfg(not(target_arch = "wasm32"))]
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min((cols.units.len() * n_items / MIN_ANSWERS_PER_THREAD).max(1));
-        #[cfg(target_arch = "wasm32")]
-        let threads = 1;
+        let threads = crate::parallel::cores().min((cols.units.len() * n_items / MIN_ANSWERS_PER_THREAD).max(1));
         // Per state, a counter for each slot and one for answers off the scale.
         let size = n_states * (stride + 1);
         let scratch = || Scratch {
             lanes: vec![0u32; LANES * size],
-            pairs: vec![0u32; if paired { n_states * block * block } else { 0 }],
+            pairs: vec![0u32; if paired { n_states * pair_cells } else { 0 }],
         };
         let counted: Option<Vec<Vec<(usize, ItemCounts)>>> = crate::parallel::map_chunks(&tasks, threads, 1, &scratch, &|scratch, &task| match task {
             Task::One(i) => Some(vec![(i, fresh.count_item(i, cols, &rows, &table, &mut scratch.lanes)?)]),
@@ -370,33 +385,52 @@ impl Aggregator {
         let c = &self.compiled;
         let stride = c.n_levels + 2;
         let block = stride + 1;
-        let (first, second) = (cols.answers[items[0]], cols.answers[items[1]]);
-        for ((&x, &y), &offset) in first.iter().zip(second).zip(&rows.pair) {
-            let cell = offset as usize + usize::from(table.slot(x, c)) * block + usize::from(table.slot(y, c));
+        let row = pair_row(stride);
+        let shift = row.trailing_zeros();
+        let (xs, ys) = (cols.answers[items[0]], cols.answers[items[1]]);
+        let mut add = |offset: u32, (x, y): (u8, u8)| {
+            let cell = offset as usize + (usize::from(x) << shift) + usize::from(y);
             if let Some(n) = pairs.get_mut(cell) {
                 *n += 1;
             }
+        };
+        // Four rows at a time: one test finds all eight answers in the table.
+        let (xs4, ys4, pair4) = (xs.chunks_exact(ROWS), ys.chunks_exact(ROWS), rows.pair.chunks_exact(ROWS));
+        let (x_rest, y_rest, pair_rest) = (xs4.remainder(), ys4.remainder(), pair4.remainder());
+        for ((x, y), offset) in xs4.zip(ys4).zip(pair4) {
+            let x: [f64; ROWS] = std::array::from_fn(|k| x[k]);
+            let y: [f64; ROWS] = std::array::from_fn(|k| y[k]);
+            let odd = x.iter().chain(&y).fold(0, |acc, v| acc | v.to_bits()) & LOW_BITS;
+            for k in 0..ROWS {
+                add(offset[k], if odd == 0 { (table.top(x[k]), table.top(y[k])) } else { table.slots(x[k], y[k], c) });
+            }
         }
-        let n_states = pairs.len() / (block * block);
+        for ((&x, &y), &offset) in x_rest.iter().zip(y_rest).zip(pair_rest) {
+            add(offset, table.slots(x, y, c));
+        }
+        let n_states = pairs.len() / (block * row);
         let mut counts = [vec![0u64; n_states * stride], vec![0u64; n_states * stride]];
-        let mut bad = false;
-        for (s, cells) in pairs.chunks_exact_mut(block * block).enumerate() {
-            for (x, row) in cells.chunks_exact(block).enumerate() {
-                for (y, &n) in row.iter().enumerate() {
-                    if n == 0 {
-                        continue;
+        // Row x of a state's cells holds the first answer x; column y the second answer y. Sums
+        // without a branch per cell (most cells are zero or not, at random).
+        let mut bad = 0u32;
+        for (s, cells) in pairs.chunks_exact_mut(block * row).enumerate() {
+            let [first, second] = &mut counts;
+            let (first, second) = (&mut first[s * stride..(s + 1) * stride], &mut second[s * stride..(s + 1) * stride]);
+            for (x, cells) in cells.chunks_exact(row).enumerate() {
+                let (good, off_scale) = cells.split_at(stride);
+                bad |= off_scale[0];
+                if let Some(total) = first.get_mut(x) {
+                    *total += good.iter().map(|&n| u64::from(n)).sum::<u64>();
+                    for (total, &n) in second.iter_mut().zip(good) {
+                        *total += u64::from(n);
                     }
-                    if x == stride || y == stride {
-                        bad = true;
-                    } else {
-                        counts[0][s * stride + x] += u64::from(n);
-                        counts[1][s * stride + y] += u64::from(n);
-                    }
+                } else {
+                    bad |= good.iter().fold(0, |acc, &n| acc | n);
                 }
             }
             cells.fill(0);
         }
-        if bad {
+        if bad != 0 {
             return None;
         }
         Some(counts.map(|counts| ItemCounts {
@@ -405,6 +439,12 @@ impl Aggregator {
             w2sum: Vec::new(),
         }))
     }
+}
+
+/// The width of a state's row of pair counters: a power of two (a shift, not a multiply, per
+/// increment), at least the slots and one for answers off the scale.
+fn pair_row(stride: usize) -> usize {
+    (stride + 1).next_power_of_two()
 }
 
 /// The items in design order, consecutive unfiltered items in pairs when `paired`.

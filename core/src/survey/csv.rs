@@ -439,7 +439,7 @@ impl Aggregator {
         };
         let threads = options
             .threads
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            .unwrap_or_else(crate::parallel::cores);
         let mut tally = Tally::default();
         let mut fresh_block = true;
         loop {

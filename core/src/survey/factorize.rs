@@ -26,8 +26,9 @@ pub struct ArrowStrings<'a, O> {
 /// Ids numbered in order of first appearance.
 #[derive(Debug)]
 pub struct Factorizer<'a> {
-    /// Short ids seen, by a few bits of their word: a unit column holds few distinct ids, and
-    /// one multiply and compare finds most rows' code before the hash map is asked.
+    /// Short ids seen first, by a few bits of their word (open addressing, never evicted): a
+    /// unit column holds few distinct ids, and one multiply and a compare or two find a row's
+    /// code before the hash map is asked.
     recent: Box<[((u128, u8), i64); RECENT]>,
     /// Ids of up to 16 bytes, as two little-endian words (zero past the end) and a length:
     /// compared as integers, not byte by byte.
@@ -63,6 +64,10 @@ fn short_key_at(data: &[u8], a: usize, b: usize) -> Option<(u128, u8)> {
 /// Entries of [`Factorizer::recent`] (a power of two).
 const RECENT: usize = 256;
 
+/// Entries of [`Factorizer::recent`] looked at for one id: with a few dozen distinct ids, every
+/// one finds a place within them.
+const PROBES: usize = 4;
+
 /// An empty entry of [`Factorizer::recent`]: no key is 255 bytes long.
 const NO_KEY: ((u128, u8), i64) = ((0, u8::MAX), -1);
 
@@ -91,12 +96,22 @@ impl<'a> Factorizer<'a> {
         }
     }
 
+    #[inline(always)]
     fn short_code(&mut self, key: (u128, u8), id: &[u8]) -> Option<i64> {
         let folded = (key.0 as u64) ^ ((key.0 >> 64) as u64) ^ u64::from(key.1);
-        let slot = (folded.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize % RECENT;
-        if let Some((k, c)) = self.recent.get(slot) {
-            if *k == key {
-                return Some(*c);
+        let home = (folded.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize;
+        // Up to PROBES entries from its home; a free entry on the way takes the id.
+        let mut free = None;
+        for j in 0..PROBES {
+            let slot = (home + j) % RECENT;
+            if let Some((k, c)) = self.recent.get(slot) {
+                if *k == key {
+                    return Some(*c);
+                }
+                if *k == NO_KEY.0 {
+                    free = Some(slot);
+                    break;
+                }
             }
         }
         let c = match self.short.get(&key) {
@@ -107,7 +122,7 @@ impl<'a> Factorizer<'a> {
                 c
             }
         };
-        if let Some(entry) = self.recent.get_mut(slot) {
+        if let Some(entry) = free.and_then(|slot| self.recent.get_mut(slot)) {
             *entry = (key, c);
         }
         Some(c)
@@ -171,6 +186,7 @@ impl<'a> Factorizer<'a> {
 
     /// The code of the id `data[a..b]`; why not, when the boundaries are out of range or the
     /// bytes are not UTF-8.
+    #[inline(always)]
     fn code_between(&mut self, data: &'a [u8], a: Option<usize>, b: Option<usize>) -> Result<i64, &'static str> {
         let (a, b) = match (a, b) {
             (Some(a), Some(b)) if a <= b && b <= data.len() => (a, b),

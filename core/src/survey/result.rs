@@ -593,7 +593,7 @@ impl Aggregator {
         order.sort_by(|a, b| a.id.cmp(&b.id));
         // Units are independent: spread them over the cores (each thread its own quantile
         // cache; the results do not depend on the split).
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let threads = crate::parallel::cores();
         let units = crate::parallel::map_chunks(&order, threads, 8, &make_ctx, &|ctx, s| {
             unit_result(ctx, s)
         })

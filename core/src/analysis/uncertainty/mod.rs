@@ -130,7 +130,7 @@ impl MonteCarlo {
             }
             .into());
         }
-        let threads = self.model.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        let threads = self.model.threads.unwrap_or_else(crate::parallel::cores);
         runs::run_parallel(&self.model, rows, threads)
     }
 
