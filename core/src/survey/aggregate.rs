@@ -2,6 +2,7 @@
 
 use super::design::{Compiled, SurveyDesign};
 use super::error::SurveyError;
+use super::short_ids::{RecentIds, ShortKey};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -119,6 +120,8 @@ pub struct Aggregator {
     /// Unit ids (as bytes, so raw CSV fields are looked up without checking UTF-8 first) to
     /// their state.
     index: UnitIndex,
+    /// Raw unit fields of CSV rows (before trimming) to their state, asked before `index`.
+    recent: RecentIds,
     last: Option<usize>,
     /// Scratch for one row's answer slots (see [`Compiled::slot`]).
     pub(crate) buf: Vec<u8>,
@@ -136,6 +139,7 @@ impl Aggregator {
             units: Vec::new(),
             wscale: 0,
             index: UnitIndex::default(),
+            recent: RecentIds::default(),
             last: None,
             buf,
         })
@@ -150,6 +154,7 @@ impl Aggregator {
             units: Vec::new(),
             wscale: 0,
             index: UnitIndex::default(),
+            recent: RecentIds::default(),
             last: None,
             buf: self.buf.clone(),
         }
@@ -459,16 +464,28 @@ impl Aggregator {
     /// The state of a row's unit when the row can be counted by [`count_known`]
     /// (Aggregator::count_known) with exactly the outcome of [`commit`](Aggregator::commit):
     /// unweighted, no item filters, the unit (a trimmed UTF-8 id) already has a state and the
-    /// row's group (trimmed; empty for none) is the unit's. `None` otherwise.
-    pub(crate) fn counts_as_known(&mut self, unit: &[u8], group: Option<&[u8]>) -> Option<usize> {
+    /// row's group (trimmed; empty for none) is the unit's. `None` otherwise. `key` is the
+    /// short key of the raw `unit` field, when it is short.
+    pub(crate) fn counts_as_known(&mut self, unit: &[u8], key: Option<ShortKey>, group: Option<&[u8]>) -> Option<usize> {
         if self.options.weighted || self.compiled.has_filters {
             return None;
         }
-        // A state's id is valid UTF-8: bytes equal to it are too.
-        let unit = unit.trim_ascii();
-        let i = match self.last {
-            Some(i) if self.units[i].id.as_bytes() == unit => i,
-            _ => self.index.get(unit).copied()?,
+        // The raw field's key maps to the state its trimmed id has (units are never renumbered).
+        let remembered = key.and_then(|k| self.recent.get(k)).map(|i| i as usize);
+        let i = match remembered {
+            Some(i) => i,
+            None => {
+                // A state's id is valid UTF-8: bytes equal to it are too.
+                let id = unit.trim_ascii();
+                let i = match self.last {
+                    Some(i) if self.units[i].id.as_bytes() == id => i,
+                    _ => self.index.get(id).copied()?,
+                };
+                if let (Some(k), Ok(v)) = (key, u32::try_from(i)) {
+                    self.recent.remember(k, v);
+                }
+                i
+            }
         };
         let group = group.map(<[u8]>::trim_ascii).filter(|g| !g.is_empty());
         if group != self.units[i].group.as_deref().map(str::as_bytes) {

@@ -6,6 +6,7 @@ use super::aggregate::Aggregator;
 use super::csv::{Columns, Role, Segment, Tally};
 use super::csv_split::{Next, Splitter};
 use super::design::NO_SLOT;
+use super::short_ids::short_key_at;
 
 impl Aggregator {
     /// Adds the records of `bytes` (complete records without quotes; the first on `line`).
@@ -60,6 +61,7 @@ impl Aggregator {
         let delim = cols.delimiter;
         let missing = self.compiled.slot(None);
         let (mut unit, mut group, mut weight): (&[u8], Option<&[u8]>, Option<&[u8]>) = (&[], None, None);
+        let mut unit_key = None;
         let mut buf = std::mem::take(&mut self.buf);
         let mut p = pos;
         let mut simple = true;
@@ -133,7 +135,10 @@ impl Aggregator {
                         }
                         let field = &bytes[p..p + len];
                         match role {
-                            Role::Unit => unit = field,
+                            Role::Unit => {
+                                unit = field;
+                                unit_key = short_key_at(bytes, p, p + len);
+                            }
                             Role::Group => group = Some(field),
                             Role::Weight => weight = Some(field),
                             Role::Ignored | Role::Item(_) => {}
@@ -165,7 +170,7 @@ impl Aggregator {
             return None;
         };
         tally.rows_read += 1;
-        let used = match (weight, self.counts_as_known(unit, group)) {
+        let used = match (weight, self.counts_as_known(unit, unit_key, group)) {
             (None, Some(state)) => {
                 self.count_known(state, &buf);
                 true

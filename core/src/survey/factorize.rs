@@ -5,6 +5,7 @@
 //! faster than building a string object per row.
 
 use super::error::SurveyError;
+use super::short_ids::{short_key, short_key_at, RecentIds, ShortKey};
 use std::collections::HashMap;
 
 /// A string column in Arrow's layout: value `i` is `data[offsets[start + i]..offsets[start + i
@@ -24,62 +25,14 @@ pub struct ArrowStrings<'a, O> {
 }
 
 /// Ids numbered in order of first appearance.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Factorizer<'a> {
-    /// Short ids seen first, by a few bits of their word (open addressing, never evicted): a
-    /// unit column holds few distinct ids, and one multiply and a compare or two find a row's
-    /// code before the hash map is asked.
-    recent: Box<[((u128, u8), i64); RECENT]>,
-    /// Ids of up to 16 bytes, as two little-endian words (zero past the end) and a length:
-    /// compared as integers, not byte by byte.
-    short: HashMap<(u128, u8), i64, foldhash::fast::RandomState>,
+    /// Short ids seen first (see [`RecentIds`]).
+    recent: RecentIds,
+    /// Ids of up to 16 bytes, by their key: compared as integers, not byte by byte.
+    short: HashMap<ShortKey, i64, foldhash::fast::RandomState>,
     long: HashMap<&'a [u8], i64, foldhash::fast::RandomState>,
     names: Vec<String>,
-}
-
-/// An id of up to 16 bytes as a word (bytes past its end zero) and its length.
-fn short_key(id: &[u8]) -> Option<(u128, u8)> {
-    let len = u8::try_from(id.len()).ok().filter(|&n| n <= 16)?;
-    let mut word = [0u8; 16];
-    word[..id.len()].copy_from_slice(id);
-    Some((u128::from_le_bytes(word), len))
-}
-
-/// [`short_key`] of `data[a..b]`, reading 16 bytes at once when the buffer has them.
-#[inline]
-fn short_key_at(data: &[u8], a: usize, b: usize) -> Option<(u128, u8)> {
-    let len = b.checked_sub(a)?;
-    if len > 16 {
-        return None;
-    }
-    match data.get(a..a + 16).and_then(|w| <[u8; 16]>::try_from(w).ok()) {
-        Some(w) => {
-            let mask = if len == 16 { u128::MAX } else { (1u128 << (8 * len)) - 1 };
-            Some((u128::from_le_bytes(w) & mask, len as u8))
-        }
-        None => short_key(data.get(a..b)?),
-    }
-}
-
-/// Entries of [`Factorizer::recent`] (a power of two).
-const RECENT: usize = 256;
-
-/// Entries of [`Factorizer::recent`] looked at for one id: with a few dozen distinct ids, every
-/// one finds a place within them.
-const PROBES: usize = 4;
-
-/// An empty entry of [`Factorizer::recent`]: no key is 255 bytes long.
-const NO_KEY: ((u128, u8), i64) = ((0, u8::MAX), -1);
-
-impl Default for Factorizer<'_> {
-    fn default() -> Self {
-        Factorizer {
-            recent: Box::new([NO_KEY; RECENT]),
-            short: HashMap::default(),
-            long: HashMap::default(),
-            names: Vec::new(),
-        }
-    }
 }
 
 impl<'a> Factorizer<'a> {
@@ -97,22 +50,9 @@ impl<'a> Factorizer<'a> {
     }
 
     #[inline(always)]
-    fn short_code(&mut self, key: (u128, u8), id: &[u8]) -> Option<i64> {
-        let folded = (key.0 as u64) ^ ((key.0 >> 64) as u64) ^ u64::from(key.1);
-        let home = (folded.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize;
-        // Up to PROBES entries from its home; a free entry on the way takes the id.
-        let mut free = None;
-        for j in 0..PROBES {
-            let slot = (home + j) % RECENT;
-            if let Some((k, c)) = self.recent.get(slot) {
-                if *k == key {
-                    return Some(*c);
-                }
-                if *k == NO_KEY.0 {
-                    free = Some(slot);
-                    break;
-                }
-            }
+    fn short_code(&mut self, key: ShortKey, id: &[u8]) -> Option<i64> {
+        if let Some(c) = self.recent.get(key) {
+            return Some(i64::from(c));
         }
         let c = match self.short.get(&key) {
             Some(&c) => c,
@@ -122,8 +62,8 @@ impl<'a> Factorizer<'a> {
                 c
             }
         };
-        if let Some(entry) = free.and_then(|slot| self.recent.get_mut(slot)) {
-            *entry = (key, c);
+        if let Ok(value) = u32::try_from(c) {
+            self.recent.remember(key, value);
         }
         Some(c)
     }

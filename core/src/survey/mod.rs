@@ -46,6 +46,7 @@ pub mod dist;
 mod error;
 mod exact;
 mod result;
+mod short_ids;
 
 pub use aggregate::{
     responses_from_json, AggregateOptions, Aggregator, Response, MAX_WEIGHT_SCALE,
