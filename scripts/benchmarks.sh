@@ -123,6 +123,7 @@ for n in $SIZES; do
   measure "$n" rust-weighted rust_sipas "$f" logit "weighted, logit CI, Taylor SE" --weight w
   measure "$n" par-index-python "$PY" benches/peers/par_index_python.py "$f" "$REPEATS"
   measure "$n" pandas "$PY" benches/peers/pandas_shares.py "$f" "$REPEATS"
+  measure "$n" side-by-side "$PY" benches/peers/side_by_side.py "$f" "$REPEATS"
   if [ "$n" -le 100000 ]; then
     measure "$n" svy "$PY" benches/peers/svy_peer.py "$f" 1
     measure "$n" r-survey Rscript benches/peers/r_survey.R "$f"

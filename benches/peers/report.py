@@ -143,6 +143,10 @@ def main() -> None:
              None if ratio(ps, ru) is None else ratio(ps, ru) >= 10)
         line("pandas groupby shares only vs Python DataFrame, unweighted full results", ps, pu, ">= 10x",
              None if ratio(ps, pu) is None else ratio(ps, pu) >= 10)
+        ps_i = get(n, "interleaved: pandas", "shares only")
+        pu_i = get(n, "interleaved: par_index (Python, DataFrame)", "full results, unweighted")
+        line("pandas groupby shares only vs Python DataFrame, unweighted full results, timed in turn in one process",
+             ps_i, pu_i, ">= 10x", None if ratio(ps_i, pu_i) is None else ratio(ps_i, pu_i) >= 10)
         line("pandas shares + Wilson vs Python DataFrame, unweighted", pwil, pu, "(none)", None)
         line("pandas long-format shares (melt + groupby unit, item) vs Python DataFrame, unweighted",
              get(n, "pandas", "long-format shares"), pu, "(none)", None)
@@ -160,7 +164,10 @@ def main() -> None:
         p()
         p("Ratios are peer time / this library's time (higher is better for this library), except the last")
         p("four rows, which are slower / faster (lower is better). Both reads are of a file in the page cache;")
-        p("the Rust read is a copy of memory and a line count, the floor no parser reaches.")
+        p("the Rust read is a copy of memory and a line count, the floor no parser reaches. The Rust reader and")
+        p("the Rust read are timed in turn in one process (`examples/rust/sipas_csv.rs`), and so are the two")
+        p("calls of the row \"timed in turn in one process\" (`benches/peers/side_by_side.py`): each repetition")
+        p("runs one, then the other, so both see the same load. The other pandas rows compare separate runs.")
         p()
 
     # criterion

@@ -195,6 +195,22 @@ def test_dask_local_cluster_equals_single_process() -> None:
     assert merged.finish("logit").to_json() == single.finish("logit").to_json()
 
 
+def _shares_json(df: pd.DataFrame) -> str:
+    return pi.sipas(df, ITEMS).to_json()
+
+
+def test_a_forked_child_aggregates_after_the_parent_used_worker_threads() -> None:
+    """A child made by fork() has none of the parent's worker threads: it must not wait for
+    them (multiprocessing's default on Linux, Dask and Spark process workers)."""
+    import multiprocessing
+
+    df = responses(40_000, units=20)  # 120,000 answers and 20 units: counted and finished on threads
+    parent = pi.sipas(df, ITEMS).to_json()
+    with multiprocessing.get_context("fork").Pool(1) as workers:
+        child = workers.apply_async(_shares_json, (df,)).get(timeout=120)
+    assert child == parent
+
+
 def test_large_frame_is_columnar() -> None:
     n = 1_000_000
     rng = np.random.default_rng(3)

@@ -62,18 +62,23 @@ pub(crate) fn cores() -> usize {
 /// Threads kept between calls: a fresh thread costs about 60 µs, a sizeable part of a
 /// millisecond's work. One fewer than the cores, as the calling thread works too (an idle
 /// worker spins a while before it sleeps, and would take a core from the caller). `None`
-/// when the machine gives no threads (then work runs serially).
+/// when the machine gives no threads, and in a child process made by `fork()` (Python's
+/// multiprocessing, Dask and Spark workers), which has none of the pool's threads: waiting
+/// for them would never end. Without a pool, work runs serially.
 #[cfg(not(target_arch = "wasm32"))]
 fn pool() -> Option<&'static rayon::ThreadPool> {
-    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
-    POOL.get_or_init(|| {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(cores().saturating_sub(1).max(1))
-            .thread_name(|k| format!("par-index-{k}"))
-            .build()
-            .ok()
-    })
-    .as_ref()
+    static POOL: OnceLock<Option<(u32, rayon::ThreadPool)>> = OnceLock::new();
+    let (pid, pool) = POOL
+        .get_or_init(|| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(cores().saturating_sub(1).max(1))
+                .thread_name(|k| format!("par-index-{k}"))
+                .build()
+                .ok()
+                .map(|pool| (std::process::id(), pool))
+        })
+        .as_ref()?;
+    (*pid == std::process::id()).then_some(pool)
 }
 
 /// Runs `run` on this thread and `parts - 1` pool threads; all their results, or `None` if a

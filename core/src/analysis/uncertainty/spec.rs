@@ -41,8 +41,9 @@ pub struct UncertaintySpec {
     /// Variance-based sensitivity indices (Saltelli design); none when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sensitivity: Option<SensitivitySpec>,
-    /// Threads to use (default: the machine's parallelism; always 1 where threads cannot be
-    /// spawned, as in WebAssembly). Results do not depend on it.
+    /// Parts to split the runs into (default: the machine's parallelism; always 1 where threads
+    /// cannot be spawned, as in WebAssembly). They run on this thread and a pool of worker
+    /// threads kept between calls, at most one per core at once. Results do not depend on it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threads: Option<usize>,
 }
