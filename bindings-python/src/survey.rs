@@ -5,7 +5,7 @@
 use crate::errors::{compute, input_error, to_py_err};
 use numpy::PyReadonlyArray1;
 use par_index::survey::columns::ResponseColumns;
-use par_index::survey::factorize::{ArrowStrings, Factorizer};
+use par_index::survey::factorize::{factorize_arrow, ArrowStrings};
 use par_index::survey::{
     proportion_ci, AggregateOptions, Aggregator, CiMethod, CiOptions, CsvOptions, Response,
     SipasResult, SurveyDesign, SurveyError,
@@ -539,9 +539,7 @@ pub fn factorize_arrow_strings<'py>(
     chunks: Vec<ArrowChunk<'py>>,
     column: &str,
 ) -> PyResult<(Bound<'py, numpy::PyArray1<i64>>, Vec<String>)> {
-    let mut codes = Vec::new();
-    let mut ids = Factorizer::new();
-    // Views first (they must outlive the factorizer, which borrows the ids' bytes).
+    // Views first (the factorizer borrows the ids' bytes).
     let mut views = Vec::with_capacity(chunks.len());
     for (offsets, data, validity, start, len) in &chunks {
         let offsets = match offsets.extract::<PyReadonlyArray1<'py, i64>>() {
@@ -556,26 +554,56 @@ pub fn factorize_arrow_strings<'py>(
         .iter()
         .map(|(o, d, v, start, len)| (o.values(), values(d), v.as_ref().map(values), *start, *len))
         .collect();
-    let mut row = 0u64;
-    for (offsets, data, validity, start, len) in &slices {
-        let result = match offsets {
-            OffsetValues::Large(o) => ids.add_arrow(
-                ArrowStrings { offsets: o, data, validity: validity.as_deref(), start: *start, len: *len },
-                row,
-                column,
-                &mut codes,
-            ),
-            OffsetValues::Small(o) => ids.add_arrow(
-                ArrowStrings { offsets: o, data, validity: validity.as_deref(), start: *start, len: *len },
-                row,
-                column,
-                &mut codes,
-            ),
-        };
-        result.map_err(|e| to_py_err(py, survey(e)))?;
-        row += *len as u64;
-    }
-    Ok((numpy::PyArray1::from_vec(py, codes), ids.into_names()))
+    // Chunks with offsets of one width (as Arrow keeps a column): numbered on all cores.
+    let large = arrow_strings(&slices, |o| match o {
+        OffsetValues::Large(o) => Some(o),
+        OffsetValues::Small(_) => None,
+    });
+    let small = arrow_strings(&slices, |o| match o {
+        OffsetValues::Small(o) => Some(o),
+        OffsetValues::Large(_) => None,
+    });
+    let numbered = match (large, small) {
+        (Some(chunks), _) => factorize_arrow(&chunks, column),
+        (None, Some(chunks)) => factorize_arrow(&chunks, column),
+        (None, None) => {
+            // Offsets of both widths (Arrow keeps one per column): all read as 64-bit.
+            let wide: Vec<Cow<'_, [i64]>> = slices
+                .iter()
+                .map(|(o, ..)| match o {
+                    OffsetValues::Large(o) => Cow::Borrowed(&**o),
+                    OffsetValues::Small(o) => Cow::Owned(o.iter().map(|&x| i64::from(x)).collect()),
+                })
+                .collect();
+            let chunks: Vec<ArrowStrings<'_, i64>> = slices
+                .iter()
+                .zip(&wide)
+                .map(|((_, data, validity, start, len), o)| ArrowStrings { offsets: o, data, validity: validity.as_deref(), start: *start, len: *len })
+                .collect();
+            factorize_arrow(&chunks, column)
+        }
+    };
+    let (codes, names) = numbered.map_err(|e| to_py_err(py, survey(e)))?;
+    Ok((numpy::PyArray1::from_vec(py, codes), names))
+}
+
+/// One chunk's views: offsets, data, validity, the chunk's offset and length.
+type ChunkSlices<'a> = (OffsetValues<'a>, Cow<'a, [u8]>, Option<Cow<'a, [u8]>>, usize, usize);
+
+/// The chunks as [`ArrowStrings`] when `offsets` gives every chunk's offsets at one width.
+fn arrow_strings<'a, O>(
+    chunks: &'a [ChunkSlices<'_>],
+    offsets: impl Fn(&'a OffsetValues<'_>) -> Option<&'a Cow<'a, [O]>>,
+) -> Option<Vec<ArrowStrings<'a, O>>>
+where
+    O: Clone + 'a,
+{
+    chunks
+        .iter()
+        .map(|(o, data, validity, start, len)| {
+            Some(ArrowStrings { offsets: offsets(o)?, data, validity: validity.as_deref(), start: *start, len: *len })
+        })
+        .collect()
 }
 
 enum Offsets<'py> {

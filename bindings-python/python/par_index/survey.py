@@ -106,33 +106,50 @@ def _float_column(values: Any, name: str) -> Any:
         raise InputError(f"column {name}: answers must be numbers ({e})", "answer_out_of_scale", f"column {name}") from None
 
 
+def _column_array(frame: Any, name: str) -> Any:
+    """A column's values without building a Series (``DataFrame._get_column_array``, a pandas
+    internal that saves 15-150 µs a column, the most when pandas' own code is out of the CPU's
+    caches after a large aggregation); None when that is missing or fails."""
+    get = getattr(frame, "_get_column_array", None) if frame.columns.is_unique else None
+    if get is None:
+        return None
+    try:
+        return get(frame.columns.get_loc(name))
+    except Exception:  # any other pandas: the caller takes the public way
+        return None
+
+
 def _float_columns(frame: Any, names: Sequence[str]) -> List[Any]:
-    """The columns as float64 arrays. A NumPy float64 column is passed without a copy, and
-    fetched without building a Series (``DataFrame._get_column_array``, a pandas internal
-    that saves ~15 µs a column, used only when present and giving a float64 array)."""
+    """The columns as float64 arrays. A NumPy float64 column is passed without a copy (fetched
+    by :func:`_column_array` when it gives a float64 array)."""
     import numpy as np
 
-    get = getattr(frame, "_get_column_array", None) if frame.columns.is_unique else None
     out = []
     for name in names:
-        array = None
-        if get is not None:
-            try:
-                array = get(frame.columns.get_loc(name))
-            except Exception:  # any other pandas: the public way below
-                array = None
+        array = _column_array(frame, name)
         if not (isinstance(array, np.ndarray) and array.dtype == np.float64 and array.ndim == 1):
             array = _float_column(frame[name], name)
         out.append(array)
     return out
 
 
+def _id_column(frame: Any, name: str) -> Any:
+    """A column of ids for :func:`_factorize`: its Arrow-held array when it has one (read
+    without building a Series), else the Series."""
+    array = _column_array(frame, name)
+    return array if _is_arrow(array) else frame[name]
+
+
+def _is_arrow(array: Any) -> bool:
+    return type(array).__name__.startswith("Arrow") and hasattr(array, "__arrow_array__")
+
+
 def _arrow_string_chunks(values: Any) -> Optional[List[Any]]:
     """The chunks of a string column held by Arrow (pandas' strings with pyarrow), as NumPy
     views of their buffers: (offsets, data, validity, offset, length). None for any other
     column, or without pyarrow."""
-    array: Any = getattr(values, "array", None)
-    if not type(array).__name__.startswith("Arrow") or not hasattr(array, "__arrow_array__"):
+    array: Any = values if _is_arrow(values) else getattr(values, "array", None)
+    if not _is_arrow(array):
         return None
     try:
         import numpy as np
@@ -245,9 +262,9 @@ class Aggregator:
             raise InputError(f"header: column {weight!r} not found", "missing_column", "header")
         if group is not None and group not in frame.columns:
             raise InputError(f"header: column {group!r} not found", "missing_column", "header")
-        unit_codes, unit_names = _factorize(frame[unit], unit)
-        group_codes, group_names = _factorize(frame[group], group) if group is not None else (None, [])
-        weights = _float_column(frame[weight], weight) if weight is not None else None
+        unit_codes, unit_names = _factorize(_id_column(frame, unit), unit)
+        group_codes, group_names = _factorize(_id_column(frame, group), group) if group is not None else (None, [])
+        weights = _float_columns(frame, [weight])[0] if weight is not None else None
         answers = _float_columns(frame, items)
         self._rows += self._inner.add_columns(unit_codes, unit_names, group_codes, group_names, weights, answers,
                                               self._rows)

@@ -145,6 +145,66 @@ impl<'a> Factorizer<'a> {
     }
 }
 
+/// Rows below which a piece of a column is not worth a thread (see [`factorize_arrow`]).
+const MIN_PIECE_ROWS: usize = 8 << 10;
+
+/// The codes (`-1` for a missing value) and ids of one string column held in several Arrow
+/// arrays, read one after another as a single column; `path` names the column in errors.
+/// Exactly what one [`Factorizer`] reading the arrays in order gives, errors included (the
+/// first bad row's), on all cores for a long column: each thread numbers the ids of its own
+/// rows, and the numberings are then joined in row order.
+pub fn factorize_arrow<O>(column: &[ArrowStrings<'_, O>], path: &str) -> Result<(Vec<i64>, Vec<String>), SurveyError>
+where
+    O: Copy + TryInto<usize> + Sync,
+{
+    factorize_in_pieces(column, path, crate::parallel::cores(), MIN_PIECE_ROWS)
+}
+
+/// [`factorize_arrow`] on up to `threads` threads, in pieces of at least `min_piece` rows.
+fn factorize_in_pieces<O>(
+    column: &[ArrowStrings<'_, O>],
+    path: &str,
+    threads: usize,
+    min_piece: usize,
+) -> Result<(Vec<i64>, Vec<String>), SurveyError>
+where
+    O: Copy + TryInto<usize> + Sync,
+{
+    let rows: usize = column.iter().map(|a| a.len).sum();
+    let min_piece = min_piece.max(1);
+    let threads = threads.min(rows / min_piece).max(1);
+    // Pieces of about a quarter of a thread's share, each with the number of its first row.
+    let size = (rows / (threads * 4)).max(min_piece);
+    let mut pieces = Vec::new();
+    let mut first = 0u64;
+    for array in column {
+        let mut done = 0;
+        while done < array.len {
+            let len = size.min(array.len - done);
+            pieces.push((ArrowStrings { start: array.start + done, len, ..*array }, first));
+            first += len as u64;
+            done += len;
+        }
+    }
+    let numbered = crate::parallel::map_chunks(&pieces, threads, 1, &|| (), &|_, (piece, first)| {
+        let mut ids = Factorizer::new();
+        let mut codes = Vec::new();
+        ids.add_arrow(*piece, *first, path, &mut codes)?;
+        Ok((codes, ids.into_names()))
+    });
+    // The first error in row order, as reading in order would stop at it.
+    let numbered: Vec<(Vec<i64>, Vec<String>)> = numbered.into_iter().collect::<Result<_, SurveyError>>()?;
+    let mut all = Factorizer::new();
+    let mut codes = Vec::with_capacity(rows);
+    for (piece_codes, names) in &numbered {
+        // A piece's code k is its k-th new id; in the whole column, that id's code (the ids
+        // are UTF-8 already: `code` cannot fail on them).
+        let whole: Vec<i64> = names.iter().map(|name| all.code(name.as_bytes()).unwrap_or(-1)).collect();
+        codes.extend(piece_codes.iter().map(|&c| usize::try_from(c).ok().and_then(|c| whole.get(c)).map_or(-1, |&w| w)));
+    }
+    Ok((codes, all.into_names()))
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -194,6 +254,54 @@ mod tests {
             prop_assert_eq!(codes, want);
             let names: Vec<Vec<u8>> = f.into_names().into_iter().map(String::into_bytes).collect();
             prop_assert_eq!(names, seen.iter().map(|s| s.to_vec()).collect::<Vec<_>>());
+        }
+    }
+
+    proptest! {
+        /// A column in several arrays, numbered in pieces on threads, gets the codes, ids and
+        /// first error of one factorizer reading the arrays in order.
+        #[test]
+        fn pieces_on_threads_equal_one_factorizer_in_order(
+            ids in prop::collection::vec(prop::collection::vec(prop::sample::select(vec![b'a', b'b', b'c', 0xC3, 0xA9]), 0..20), 0..80),
+            nulls in prop::collection::vec(any::<bool>(), 80),
+            with_bitmap in any::<bool>(),
+            cuts in prop::collection::vec(0usize..80, 0..4),
+            threads in prop::sample::select(vec![1usize, 2, 3, 8]),
+            min_piece in 1usize..9,
+        ) {
+            let mut data = Vec::new();
+            let mut offsets = vec![0i32];
+            for id in &ids {
+                data.extend_from_slice(id);
+                offsets.push(data.len() as i32);
+            }
+            let bits: Vec<u8> = nulls.chunks(8).map(|c| c.iter().enumerate().fold(0u8, |b, (i, &n)| b | (u8::from(!n) << i))).collect();
+            let validity = with_bitmap.then_some(bits.as_slice());
+            // Arrays over the same buffers, one after another (as Arrow chunks may share them).
+            let mut bounds: Vec<usize> = cuts.iter().map(|&c| c.min(ids.len())).collect();
+            bounds.extend([0, ids.len()]);
+            bounds.sort_unstable();
+            let arrays: Vec<ArrowStrings<'_, i32>> = bounds
+                .windows(2)
+                .map(|w| ArrowStrings { offsets: &offsets, data: &data, validity, start: w[0], len: w[1] - w[0] })
+                .collect();
+            let mut one = Factorizer::new();
+            let mut want = Vec::new();
+            let mut row = 0;
+            let mut sequential = Ok(());
+            for a in &arrays {
+                sequential = sequential.and_then(|()| one.add_arrow(*a, row, "unit", &mut want));
+                row += a.len as u64;
+            }
+            let got = factorize_in_pieces(&arrays, "unit", threads, min_piece);
+            match (got, sequential) {
+                (Ok((codes, names)), Ok(())) => {
+                    prop_assert_eq!(codes, want);
+                    prop_assert_eq!(names, one.into_names());
+                }
+                (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
+                (a, b) => prop_assert!(false, "pieces {:?}, in order {:?}", a.map(|_| ()), b),
+            }
         }
     }
 
