@@ -563,9 +563,10 @@ pub fn factorize_arrow_strings<'py>(
         OffsetValues::Small(o) => Some(o),
         OffsetValues::Large(_) => None,
     });
+    // Numbered with the GIL released (other Python threads run meanwhile).
     let numbered = match (large, small) {
-        (Some(chunks), _) => factorize_arrow(&chunks, column),
-        (None, Some(chunks)) => factorize_arrow(&chunks, column),
+        (Some(chunks), _) => compute(py, || factorize_arrow(&chunks, column).map_err(survey)),
+        (None, Some(chunks)) => compute(py, || factorize_arrow(&chunks, column).map_err(survey)),
         (None, None) => {
             // Offsets of both widths (Arrow keeps one per column): all read as 64-bit.
             let wide: Vec<Cow<'_, [i64]>> = slices
@@ -580,10 +581,10 @@ pub fn factorize_arrow_strings<'py>(
                 .zip(&wide)
                 .map(|((_, data, validity, start, len), o)| ArrowStrings { offsets: o, data, validity: validity.as_deref(), start: *start, len: *len })
                 .collect();
-            factorize_arrow(&chunks, column)
+            compute(py, || factorize_arrow(&chunks, column).map_err(survey))
         }
     };
-    let (codes, names) = numbered.map_err(|e| to_py_err(py, survey(e)))?;
+    let (codes, names) = numbered?;
     Ok((numpy::PyArray1::from_vec(py, codes), names))
 }
 

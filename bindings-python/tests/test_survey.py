@@ -199,6 +199,8 @@ def _shares_json(df: pd.DataFrame) -> str:
     return pi.sipas(df, ITEMS).to_json()
 
 
+@pytest.mark.skipif("fork" not in __import__("multiprocessing").get_all_start_methods(),
+                    reason="no fork() on this platform")
 def test_a_forked_child_aggregates_after_the_parent_used_worker_threads() -> None:
     """A child made by fork() has none of the parent's worker threads: it must not wait for
     them (multiprocessing's default on Linux, Dask and Spark process workers)."""

@@ -7,9 +7,11 @@ use std::sync::OnceLock;
 /// Maps `f` over `items` on up to `threads` threads, results in order. The items are cut into
 /// chunks (at least `min_chunk` items, about four per thread) that each thread claims one at a
 /// time when it is free: on a machine busy with other work, a thread that gets less time takes
-/// fewer chunks. Each thread gets its own `state` from `init` (for caches and scratch that are
-/// not shared; `f`'s results must not depend on it). Runs on this thread alone when `threads`
-/// is 1, the work is small, or on WebAssembly.
+/// fewer chunks. The threads are this one and a pool's kept between calls (see [`pool`]); a
+/// call made while another uses the pool, or in a process forked from one that made it, starts
+/// threads of its own instead. Each thread gets its own `state` from `init` (for caches and
+/// scratch that are not shared; `f`'s results must not depend on it). Runs on this thread alone
+/// when `threads` is 1, the work is small, or on WebAssembly.
 pub(crate) fn map_chunks<T: Sync, S, R: Send>(
     items: &[T],
     threads: usize,
@@ -64,7 +66,7 @@ pub(crate) fn cores() -> usize {
 /// worker spins a while before it sleeps, and would take a core from the caller). `None`
 /// when the machine gives no threads, and in a child process made by `fork()` (Python's
 /// multiprocessing, Dask and Spark workers), which has none of the pool's threads: waiting
-/// for them would never end. Without a pool, work runs serially.
+/// for them would never end.
 #[cfg(not(target_arch = "wasm32"))]
 fn pool() -> Option<&'static rayon::ThreadPool> {
     static POOL: OnceLock<Option<(u32, rayon::ThreadPool)>> = OnceLock::new();
@@ -81,27 +83,72 @@ fn pool() -> Option<&'static rayon::ThreadPool> {
     (*pid == std::process::id()).then_some(pool)
 }
 
-/// Runs `run` on this thread and `parts - 1` pool threads; all their results, or `None` if a
-/// part did not finish (the caller then works serially).
+/// Calls using the pool now. The pool serves one call at a time: a call waits for all the
+/// parts it gave the pool, and a part queued behind another call's long work (a Monte Carlo
+/// run, say) would keep a short call waiting for it.
+#[cfg(not(target_arch = "wasm32"))]
+static POOL_CALLS: AtomicUsize = AtomicUsize::new(0);
+
+/// The pool for this call, if no other call is using it; the pool is free again when the
+/// returned turn is dropped.
+#[cfg(not(target_arch = "wasm32"))]
+fn pool_turn() -> Option<(&'static rayon::ThreadPool, PoolTurn)> {
+    let pool = pool()?;
+    if POOL_CALLS.fetch_add(1, Ordering::AcqRel) > 0 {
+        POOL_CALLS.fetch_sub(1, Ordering::AcqRel);
+        return None;
+    }
+    Some((pool, PoolTurn))
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+struct PoolTurn;
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Drop for PoolTurn {
+    fn drop(&mut self) {
+        POOL_CALLS.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// Runs `run` on this thread and `parts - 1` others: the pool's when it is free, else threads
+/// started for this call. All their results, or `None` if a started thread did not finish
+/// (the caller then works serially).
 #[cfg(not(target_arch = "wasm32"))]
 fn on_workers<R: Send>(parts: usize, run: &(dyn Fn() -> R + Sync)) -> Option<Vec<R>> {
-    let pool = pool()?;
-    let others: Vec<std::sync::Mutex<Option<R>>> = (1..parts).map(|_| std::sync::Mutex::new(None)).collect();
-    let mine = pool.in_place_scope(|scope| {
-        for slot in &others {
-            scope.spawn(move |_| {
-                let done = run();
-                if let Ok(mut slot) = slot.lock() {
-                    *slot = Some(done);
+    let mut others: Vec<Option<R>> = (1..parts).map(|_| None).collect();
+    let mut started = vec![true; others.len()];
+    let mine = match pool_turn() {
+        Some((pool, _turn)) => pool.in_place_scope(|scope| {
+            for slot in &mut others {
+                scope.spawn(move |_| *slot = Some(run()));
+            }
+            run()
+        }),
+        None => std::thread::scope(|scope| {
+            let mut threads = Vec::with_capacity(others.len());
+            for (slot, started) in others.iter_mut().zip(&mut started) {
+                // A thread that cannot be started leaves its chunks to the others.
+                match std::thread::Builder::new().spawn_scoped(scope, move || *slot = Some(run())) {
+                    Ok(thread) => threads.push(thread),
+                    Err(_) => *started = false,
                 }
-            });
-        }
-        run()
-    });
+            }
+            let mine = run();
+            for thread in threads {
+                // Joined here, so a part that panicked leaves its slot empty (then the caller
+                // works serially) instead of the scope panicking.
+                let _ = thread.join();
+            }
+            mine
+        }),
+    };
     let mut all = Vec::with_capacity(parts);
     all.push(mine);
-    for slot in others {
-        all.push(slot.into_inner().ok()??);
+    for (slot, started) in others.into_iter().zip(started) {
+        if started {
+            all.push(slot?);
+        }
     }
     Some(all)
 }
@@ -112,8 +159,41 @@ fn on_workers<R>(_parts: usize, _run: &(dyn Fn() -> R + Sync)) -> Option<Vec<R>>
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    /// While one call's parts are busy (here: waiting for this test), a second call from
+    /// another thread runs on threads of its own rather than queueing behind them.
+    #[test]
+    fn a_call_does_not_wait_behind_another_calls_work() {
+        use std::sync::mpsc::channel;
+        use std::time::Duration;
+        let (go, wait) = channel::<()>();
+        let (busy, started) = channel::<()>();
+        let wait = std::sync::Mutex::new(wait);
+        let busy = std::sync::Mutex::new(busy);
+        std::thread::scope(|s| {
+            let long = s.spawn(|| {
+                map_chunks(&[0u64; 4], 4, 1, &|| (), &|_, _| {
+                    if let Ok(busy) = busy.lock() {
+                        let _ = busy.send(());
+                    }
+                    // Each part waits for the word of the test (or gives up after a while).
+                    wait.lock().map(|w| w.recv_timeout(Duration::from_secs(20)).is_ok()).unwrap_or(false)
+                })
+            });
+            started.recv().unwrap();
+            let items: Vec<u64> = (0..1000).collect();
+            let doubled = map_chunks(&items, 4, 1, &|| (), &|_, x| x * 2);
+            assert_eq!(doubled, items.iter().map(|x| x * 2).collect::<Vec<_>>());
+            for _ in 0..4 {
+                go.send(()).unwrap();
+            }
+            // Had the second call waited for the first, the first would have given up waiting.
+            assert_eq!(long.join().unwrap(), vec![true; 4]);
+        });
+    }
 
     #[test]
     fn results_in_order_on_any_number_of_threads() {

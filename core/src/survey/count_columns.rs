@@ -19,8 +19,8 @@ use super::design::Compiled;
 /// Rows counted by one table copy in turn (see the module notes).
 const LANES: usize = 4;
 
-/// The largest table of pair counters (states x slots x slots) counted in one go; larger
-/// designs count items one at a time.
+/// The largest table of pair counters (states x slots x a row of [`pair_row`] slots) counted
+/// in one go; larger designs count items one at a time.
 const MAX_PAIR_TABLE: usize = 128 << 10;
 
 /// Below this many answers a second thread costs more than it saves.
@@ -157,7 +157,7 @@ impl Aggregator {
         if paired {
             rows.pair = rows.state.iter().map(|&s| (s as usize * pair_cells) as u32).collect();
         }
-        let threads = crate::parallel::cores().min((cols.units.len() * n_items / MIN_ANSWERS_PER_THREAD).max(1));
+        let threads = crate::parallel::cores().min((cols.units.len().saturating_mul(n_items) / MIN_ANSWERS_PER_THREAD).max(1));
         // Per state, a counter for each slot and one for answers off the scale.
         let size = n_states * (stride + 1);
         let scratch = || Scratch {

@@ -26,9 +26,9 @@ pub struct CsvOptions {
     /// Field delimiter (default `,`).
     #[serde(default = "default_delimiter")]
     pub delimiter: u8,
-    /// Threads to read with (default: one per core; 1 reads row by row on this thread). They
-    /// are this thread and a pool of worker threads kept between calls, at most one per core
-    /// at once. The result is the same for any number.
+    /// Threads to read with (default: one per core; 1 reads row by row on this thread): this
+    /// one and a pool's kept between calls (one fewer than the cores), or threads started for
+    /// the call while another call uses the pool. The result is the same for any number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threads: Option<usize>,
 }

@@ -99,7 +99,8 @@ impl<'a> Factorizer<'a> {
             message: why.to_owned(),
         };
         let bound = |i: usize| -> Option<usize> { column.offsets.get(i).and_then(|o| (*o).try_into().ok()) };
-        out.reserve(column.len);
+        // At most the values the boundaries hold (a length beyond them is an error below).
+        out.reserve(column.len.min(column.offsets.len().saturating_sub(column.start)));
         let end = column.start.checked_add(column.len);
         if let (None, Some(offsets)) = (column.validity, end.and_then(|end| column.offsets.get(column.start..=end))) {
             // No missing values: each boundary converted once, as the end of one id and the
@@ -113,13 +114,15 @@ impl<'a> Factorizer<'a> {
             return Ok(());
         }
         for k in 0..column.len {
-            let i = column.start + k;
+            let Some(i) = column.start.checked_add(k) else {
+                return Err(bad(k, "string boundaries out of range"));
+            };
             let valid = column.validity.is_none_or(|bits| bits.get(i / 8).is_some_and(|b| b >> (i % 8) & 1 == 1));
             if !valid {
                 out.push(-1);
                 continue;
             }
-            out.push(self.code_between(column.data, bound(i), bound(i + 1)).map_err(|why| bad(k, why))?);
+            out.push(self.code_between(column.data, bound(i), i.checked_add(1).and_then(bound)).map_err(|why| bad(k, why))?);
         }
         Ok(())
     }
@@ -160,6 +163,21 @@ where
     factorize_in_pieces(column, path, crate::parallel::cores(), MIN_PIECE_ROWS)
 }
 
+/// One factorizer reading the arrays in order.
+fn factorize_in_order<O>(column: &[ArrowStrings<'_, O>], path: &str) -> Result<(Vec<i64>, Vec<String>), SurveyError>
+where
+    O: Copy + TryInto<usize>,
+{
+    let mut ids = Factorizer::new();
+    let mut codes = Vec::new();
+    let mut row = 0u64;
+    for array in column {
+        ids.add_arrow(*array, row, path, &mut codes)?;
+        row += array.len as u64;
+    }
+    Ok((codes, ids.into_names()))
+}
+
 /// [`factorize_arrow`] on up to `threads` threads, in pieces of at least `min_piece` rows.
 fn factorize_in_pieces<O>(
     column: &[ArrowStrings<'_, O>],
@@ -170,6 +188,12 @@ fn factorize_in_pieces<O>(
 where
     O: Copy + TryInto<usize> + Sync,
 {
+    // Arrays whose boundaries are not all there are read in order, which reports the first
+    // row without them.
+    let complete = |a: &ArrowStrings<'_, O>| a.start.checked_add(a.len).is_some_and(|end| end < a.offsets.len());
+    if !column.iter().all(complete) {
+        return factorize_in_order(column, path);
+    }
     let rows: usize = column.iter().map(|a| a.len).sum();
     let min_piece = min_piece.max(1);
     let threads = threads.min(rows / min_piece).max(1);
@@ -338,6 +362,22 @@ mod tests {
         assert_eq!(f.code(b"0123456789abcdefg"), Some(3));
         assert_eq!(f.code(b"a\0"), Some(1));
         assert_eq!(f.into_names().len(), 4);
+    }
+
+    #[test]
+    fn lengths_beyond_the_boundaries_are_errors_not_panics() {
+        let want = |row: u64| SurveyError::InvalidInput { path: format!("row {row}, column unit"), message: "string boundaries out of range".into() }.to_string();
+        let offsets: [i32; 2] = [0, 1];
+        for (start, len, row) in [(0, usize::MAX, 1), (usize::MAX, 2, 0), (usize::MAX - 1, 3, 0), (1, 1, 0)] {
+            let column = [ArrowStrings { offsets: &offsets, data: b"a", validity: None, start, len }];
+            assert_eq!(factorize_arrow(&column, "unit").unwrap_err().to_string(), want(row), "start {start}, len {len}");
+        }
+        // Arrays before the bad one are read; the row counts on from them.
+        let column = [
+            ArrowStrings { offsets: &offsets, data: b"a", validity: None, start: 0, len: 1 },
+            ArrowStrings { offsets: &offsets, data: b"a", validity: None, start: 0, len: 3 },
+        ];
+        assert_eq!(factorize_arrow(&column, "unit").unwrap_err().to_string(), want(2));
     }
 
     #[test]

@@ -42,8 +42,9 @@ pub struct UncertaintySpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sensitivity: Option<SensitivitySpec>,
     /// Parts to split the runs into (default: the machine's parallelism; always 1 where threads
-    /// cannot be spawned, as in WebAssembly). They run on this thread and a pool of worker
-    /// threads kept between calls, at most one per core at once. Results do not depend on it.
+    /// cannot be spawned, as in WebAssembly): run on this thread and a pool's kept between
+    /// calls (one fewer than the cores), or threads started for the call while another call
+    /// uses the pool. Results do not depend on it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threads: Option<usize>,
 }
