@@ -139,8 +139,10 @@ def main() -> None:
         ps = get(n, "pandas", "shares only")
         pwil = get(n, "pandas", "shares + Wilson")
         pws = get(n, "pandas", "weighted shares")
-        line("pandas groupby shares only vs Rust, unweighted full results", ps, ru, ">= 10x",
-             None if ratio(ps, ru) is None else ratio(ps, ru) >= 10)
+        # Not like for like: Rust reads and parses the file, pandas starts from its DataFrame (the
+        # >= 10x target is set on the DataFrame rows below).
+        line("pandas groupby shares only (DataFrame in memory) vs Rust from the CSV file, unweighted full results",
+             ps, ru, "(none)", None)
         line("pandas groupby shares only vs Python DataFrame, unweighted full results", ps, pu, ">= 10x",
              None if ratio(ps, pu) is None else ratio(ps, pu) >= 10)
         ps_i = get(n, "interleaved: pandas", "shares only")
