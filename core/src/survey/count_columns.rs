@@ -66,9 +66,8 @@ impl SlotTable {
     /// The slot of an answer, `bad` when it is off the scale.
     #[inline(always)]
     fn slot(&self, v: f64, c: &Compiled) -> u8 {
-        let bits = v.to_bits();
-        if bits & LOW_BITS == 0 {
-            self.table[usize::from((bits >> 48) as u16)]
+        if v.to_bits() & LOW_BITS == 0 {
+            self.top(v)
         } else {
             self.other(v, c)
         }
@@ -85,7 +84,7 @@ impl SlotTable {
     fn slots(&self, x: f64, y: f64, c: &Compiled) -> (u8, u8) {
         let (a, b) = (x.to_bits(), y.to_bits());
         if (a | b) & LOW_BITS == 0 {
-            (self.table[usize::from((a >> 48) as u16)], self.table[usize::from((b >> 48) as u16)])
+            (self.top(x), self.top(y))
         } else {
             (self.slot(x, c), self.slot(y, c))
         }

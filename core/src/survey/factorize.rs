@@ -163,14 +163,14 @@ where
     factorize_in_pieces(column, path, crate::parallel::cores(), MIN_PIECE_ROWS)
 }
 
-/// One factorizer reading the arrays in order.
-fn factorize_in_order<O>(column: &[ArrowStrings<'_, O>], path: &str) -> Result<(Vec<i64>, Vec<String>), SurveyError>
+/// One factorizer reading the arrays in order, the first row numbered `first_row`.
+fn factorize_in_order<O>(column: &[ArrowStrings<'_, O>], first_row: u64, path: &str) -> Result<(Vec<i64>, Vec<String>), SurveyError>
 where
     O: Copy + TryInto<usize>,
 {
     let mut ids = Factorizer::new();
     let mut codes = Vec::new();
-    let mut row = 0u64;
+    let mut row = first_row;
     for array in column {
         ids.add_arrow(*array, row, path, &mut codes)?;
         row += array.len as u64;
@@ -192,7 +192,7 @@ where
     // row without them.
     let complete = |a: &ArrowStrings<'_, O>| a.start.checked_add(a.len).is_some_and(|end| end < a.offsets.len());
     if !column.iter().all(complete) {
-        return factorize_in_order(column, path);
+        return factorize_in_order(column, 0, path);
     }
     let rows: usize = column.iter().map(|a| a.len).sum();
     let min_piece = min_piece.max(1);
@@ -211,10 +211,7 @@ where
         }
     }
     let numbered = crate::parallel::map_chunks(&pieces, threads, 1, &|| (), &|_, (piece, first)| {
-        let mut ids = Factorizer::new();
-        let mut codes = Vec::new();
-        ids.add_arrow(*piece, *first, path, &mut codes)?;
-        Ok((codes, ids.into_names()))
+        factorize_in_order(std::slice::from_ref(piece), *first, path)
     });
     // The first error in row order, as reading in order would stop at it.
     let numbered: Vec<(Vec<i64>, Vec<String>)> = numbered.into_iter().collect::<Result<_, SurveyError>>()?;
