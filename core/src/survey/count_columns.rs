@@ -26,8 +26,9 @@ const MAX_PAIR_TABLE: usize = 128 << 10;
 /// Below this many answers a second thread costs more than it saves.
 const MIN_ANSWERS_PER_THREAD: usize = 100_000;
 
-/// Rows counted together by [`Aggregator::count_pair`] (see there).
-const ROWS: usize = 4;
+/// Rows tested together by [`Aggregator::count_pair`] for answers that need more than their
+/// top 16 bits (see there): a few KiB of answers, read again from the fastest cache.
+const BLOCK: usize = 128;
 
 /// Bits below the top 16 of an `f64`: zero for every small whole number (up to 2^12) and for
 /// the usual NaN, so those answers are found by their top 16 bits in one table lookup.
@@ -61,6 +62,18 @@ impl SlotTable {
         put(f64::NAN, c.slot(None));
         put(-f64::NAN, c.slot(None));
         SlotTable { table, bad }
+    }
+
+    /// The same table with every slot shifted left by `shift` (a pair's first answer, at the
+    /// start of its row of counters); `None` when a shifted slot does not fit a byte.
+    fn shifted(&self, shift: u32) -> Option<SlotTable> {
+        let bad = self.bad.checked_shl(shift).filter(|b| b >> shift == self.bad)?;
+        let mut table = Box::new([0u8; 1 << 16]);
+        for (to, &from) in table.iter_mut().zip(self.table.iter()) {
+            // Every slot is at most `bad`.
+            *to = from << shift;
+        }
+        Some(SlotTable { table, bad })
     }
 
     /// The slot of an answer, `bad` when it is off the scale.
@@ -152,6 +165,7 @@ impl Aggregator {
         let pair_table = n_states.checked_mul(pair_cells * 4);
         let paired = !self.options.weighted && pair_table.is_some_and(|bytes| bytes <= MAX_PAIR_TABLE);
         let tasks = tasks(c, paired);
+        let first = if paired { table.shifted(pair_row(stride).trailing_zeros()) } else { None };
         let mut rows = rows;
         if paired {
             rows.pair = rows.state.iter().map(|&s| (s as usize * pair_cells) as u32).collect();
@@ -166,7 +180,7 @@ impl Aggregator {
         let counted: Option<Vec<Vec<(usize, ItemCounts)>>> = crate::parallel::map_chunks(&tasks, threads, 1, &scratch, &|scratch, &task| match task {
             Task::One(i) => Some(vec![(i, fresh.count_item(i, cols, &rows, &table, &mut scratch.lanes)?)]),
             Task::Two(i, j) => {
-                let [a, b] = fresh.count_pair([i, j], cols, &rows, &table, &mut scratch.pairs)?;
+                let [a, b] = fresh.count_pair([i, j], cols, &rows, &table, first.as_ref(), &mut scratch.pairs)?;
                 Some(vec![(i, a), (j, b)])
             }
         })
@@ -379,6 +393,7 @@ impl Aggregator {
         cols: &ResponseColumns<'_>,
         rows: &Rows,
         table: &SlotTable,
+        first: Option<&SlotTable>,
         pairs: &mut [u32],
     ) -> Option<[ItemCounts; 2]> {
         let c = &self.compiled;
@@ -387,25 +402,30 @@ impl Aggregator {
         let row = pair_row(stride);
         let shift = row.trailing_zeros();
         let (xs, ys) = (cols.answers[items[0]], cols.answers[items[1]]);
-        let mut add = |offset: u32, (x, y): (u8, u8)| {
+        let add = |pairs: &mut [u32], offset: u32, (x, y): (u8, u8)| {
             let cell = offset as usize + (usize::from(x) << shift) + usize::from(y);
             if let Some(n) = pairs.get_mut(cell) {
                 *n += 1;
             }
         };
-        // Four rows at a time: one test finds all eight answers in the table.
-        let (xs4, ys4, pair4) = (xs.chunks_exact(ROWS), ys.chunks_exact(ROWS), rows.pair.chunks_exact(ROWS));
-        let (x_rest, y_rest, pair_rest) = (xs4.remainder(), ys4.remainder(), pair4.remainder());
-        for ((x, y), offset) in xs4.zip(ys4).zip(pair4) {
-            let x: [f64; ROWS] = std::array::from_fn(|k| x[k]);
-            let y: [f64; ROWS] = std::array::from_fn(|k| y[k]);
-            let odd = x.iter().chain(&y).fold(0, |acc, v| acc | v.to_bits()) & LOW_BITS;
-            for k in 0..ROWS {
-                add(offset[k], if odd == 0 { (table.top(x[k]), table.top(y[k])) } else { table.slots(x[k], y[k], c) });
+        // A block of rows at a time: one pass (vectorized) finds whether any answer needs more
+        // than its top 16 bits; a usual block then takes one lookup per answer, the first
+        // answer's slot already shifted to its row.
+        let (x_blocks, y_blocks, pair_blocks) = (xs.chunks_exact(BLOCK), ys.chunks_exact(BLOCK), rows.pair.chunks_exact(BLOCK));
+        let rest = (x_blocks.remainder(), y_blocks.remainder(), pair_blocks.remainder());
+        for ((x, y), offset) in x_blocks.zip(y_blocks).zip(pair_blocks) {
+            let odd = x.iter().zip(y).fold(0, |acc, (a, b)| acc | a.to_bits() | b.to_bits()) & LOW_BITS;
+            match first {
+                Some(first) if odd == 0 => count_usual_block([&first.table, &table.table], [x, y], offset, pairs),
+                _ => {
+                    for ((&a, &b), &offset) in x.iter().zip(y).zip(offset) {
+                        add(pairs, offset, table.slots(a, b, c));
+                    }
+                }
             }
         }
-        for ((&x, &y), &offset) in x_rest.iter().zip(y_rest).zip(pair_rest) {
-            add(offset, table.slots(x, y, c));
+        for ((&a, &b), &offset) in rest.0.iter().zip(rest.1).zip(rest.2) {
+            add(pairs, offset, table.slots(a, b, c));
         }
         let n_states = pairs.len() / (block * row);
         let mut counts = [vec![0u64; n_states * stride], vec![0u64; n_states * stride]];
@@ -437,6 +457,20 @@ impl Aggregator {
             wsum: Vec::new(),
             w2sum: Vec::new(),
         }))
+    }
+}
+
+/// Counts a block of rows whose answers are all found by their top 16 bits, in pairs (see
+/// [`Aggregator::count_pair`]): `tables` give the first answer's slot shifted to its row and
+/// the second's slot. Kept apart so that the hot loop has the registers to itself.
+#[inline(never)]
+fn count_usual_block(tables: [&[u8; 1 << 16]; 2], [x, y]: [&[f64]; 2], offset: &[u32], pairs: &mut [u32]) {
+    let top = |v: f64| usize::from((v.to_bits() >> 48) as u16);
+    for ((&a, &b), &offset) in x.iter().zip(y).zip(offset) {
+        let cell = offset as usize + usize::from(tables[0][top(a)]) + usize::from(tables[1][top(b)]);
+        if let Some(n) = pairs.get_mut(cell) {
+            *n += 1;
+        }
     }
 }
 
@@ -483,13 +517,14 @@ mod tests {
         .unwrap()
     }
 
-    /// Good answers, some found the slow way (another NaN, -0, 99); with `odd`, sometimes an
-    /// answer off the scale (7, 2.5, infinity, -1, 2^60).
-    fn answer(odd: u32) -> impl Strategy<Value = f64> {
+    /// Good answers; with `rare`, some found the slow way (another NaN, 99) or unusual (-0, 0,
+    /// 9); with `odd`, sometimes an answer off the scale (7, 2.5, infinity, -1, 2^60). Without
+    /// `rare`, whole blocks of rows take the usual path.
+    fn answer(odd: u32, rare: u32) -> impl Strategy<Value = f64> {
         prop_oneof![
             40 => (1u8..=5).prop_map(f64::from),
             6 => Just(f64::NAN),
-            2 => prop::sample::select(vec![f64::from_bits(0x7FF8_0000_0000_0001), -0.0, 0.0, 9.0, 99.0]),
+            rare => prop::sample::select(vec![f64::from_bits(0x7FF8_0000_0000_0001), -0.0, 0.0, 9.0, 99.0]),
             odd => prop::sample::select(vec![7.0, 2.5, f64::INFINITY, -1.0, 1_152_921_504_606_846_976.0]),
         ]
     }
@@ -515,14 +550,15 @@ mod tests {
     /// Units 0 and 3 are both "A"; groups 0 and 2 both "g". With `odd`, sometimes a row with
     /// no unit (code -1, 9, or unit 2, whose name is empty) or a conflicting group.
     fn table() -> impl Strategy<Value = Table> {
-        prop_oneof![Just(0u32), Just(1u32)].prop_flat_map(|odd| {
+        (prop_oneof![Just(0u32), Just(1u32)], prop_oneof![Just(0u32), Just(2u32)]).prop_flat_map(|(odd, rare)| {
             let row = (
                 prop_oneof![40 => prop::sample::select(vec![0i64, 1, 3]), odd => prop::sample::select(vec![-1i64, 2, 9])],
                 prop_oneof![40 => Just(0i64), odd => prop::sample::select(vec![-1i64, 1, 2])],
                 weight(odd),
-                prop::collection::vec(answer(odd), 3),
+                prop::collection::vec(answer(odd, rare), 3),
             );
-            (prop::collection::vec(row, 0..80), any::<bool>()).prop_map(|(rows, group_by_unit)| {
+            // Up to three blocks of rows (and a part of one).
+            (prop::collection::vec(row, 0..3 * BLOCK + 40), any::<bool>()).prop_map(|(rows, group_by_unit)| {
                 let mut t = Table {
                     units: Vec::new(),
                     unit_names: vec!["A".into(), "B".into(), String::new(), "A".into()],
