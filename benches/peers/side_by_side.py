@@ -1,7 +1,9 @@
 """This library and pandas timed in turn in one process: each repetition runs `par_index.sipas`
-(full results, unweighted, Wilson intervals) on the DataFrame and pandas' wide groupby of the
-shares alone (`pandas_shares.shares`), each first in turn. Interleaved, both see the same load on a shared machine,
-so their ratio depends less on when each ran than the separate runs' ratio does.
+(full results, unweighted, Wilson intervals) on the DataFrame, pandas' wide groupby of the
+shares alone (`pandas_shares.shares`) and pandas computing the same item results as this library
+(`pandas_shares.full_results`), in an order that turns each repetition. Interleaved, all see the
+same load on a shared machine, so their ratios depend less on when each ran than the separate
+runs' ratios do.
 
 Usage: python benches/peers/side_by_side.py FILE [repeats]
 """
@@ -15,7 +17,7 @@ import pandas as pd
 
 import par_index as pi
 from common import emit
-from pandas_shares import shares
+from pandas_shares import full_results, shares
 
 
 def main() -> None:
@@ -23,22 +25,21 @@ def main() -> None:
     repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 5
     design = pi.presets.survey_design("sipas-national-2022")
     df = pd.read_csv(path)
-    ours = peer = float("inf")
+    calls = (lambda: pi.sipas(df, design, ci="wilson"), lambda: shares(df), lambda: full_results(df))
+    best = [float("inf")] * len(calls)
     for k in range(repeats):
-        # Each goes first in turn (neither always runs right after the other).
-        for which in ((0, 1) if k % 2 == 0 else (1, 0)):
+        # Each goes first in turn (none always runs right after the same other).
+        for which in range(len(calls)):
+            which = (which + k) % len(calls)
             t = time.perf_counter()
-            if which == 0:
-                pi.sipas(df, design, ci="wilson")
-                ours = min(ours, time.perf_counter() - t)
-            else:
-                shares(df)
-                peer = min(peer, time.perf_counter() - t)
+            calls[which]()
+            best[which] = min(best[which], time.perf_counter() - t)
     emit(peer="interleaved: par_index (Python, DataFrame)", task="full results, unweighted, Wilson CI",
-         rows=len(df), seconds=ours, repeats=repeats)
-    emit(peer="interleaved: pandas", task="shares only (unweighted groupby)", rows=len(df), seconds=peer,
+         rows=len(df), seconds=best[0], repeats=repeats)
+    emit(peer="interleaved: pandas", task="shares only (unweighted groupby)", rows=len(df), seconds=best[1],
          repeats=repeats)
-
+    emit(peer="interleaved: pandas", task="full results (levels, shares, means, Wilson; unweighted)", rows=len(df),
+         seconds=best[2], repeats=repeats)
 
 if __name__ == "__main__":
     main()

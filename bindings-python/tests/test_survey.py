@@ -289,3 +289,40 @@ def test_answer_columns_without_the_pandas_shortcut_agree(monkeypatch: pytest.Mo
 
     monkeypatch.setattr(pd.DataFrame, "_get_column_array", broken, raising=False)
     assert pi.sipas(df, ITEMS, weight="w").to_json() == fast
+
+
+def test_the_pandas_peer_of_the_benchmark_computes_the_same_item_results(repo: Path) -> None:
+    """The benchmark compares this library with pandas computing the same results: they must be
+    the same (counts, shares and means exactly; Wilson bounds to rounding)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("pandas_shares", repo / "benches" / "peers" / "pandas_shares.py")
+    assert spec is not None and spec.loader is not None
+    import sys
+
+    sys.path.insert(0, str(repo / "benches" / "peers"))
+    try:
+        peer = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(peer)
+    finally:
+        sys.path.remove(str(repo / "benches" / "peers"))
+    rng = np.random.default_rng(7)
+    rows = 600
+    frame = pd.DataFrame({"unit": [f"u{k % 7}" for k in range(rows)]})
+    for item in peer.ITEMS:
+        answers = rng.integers(1, 6, rows).astype(float)
+        answers[rng.random(rows) < 0.05] = np.nan
+        frame[item] = answers
+    want = peer.full_results(frame)
+    items = pi.sipas(frame, pi.presets.survey_design("sipas-national-2022")).items()
+    units = sorted(frame["unit"].unique())
+
+    def wide(column: str) -> np.ndarray:
+        return items.pivot(index="unit", columns="item", values=column)[peer.ITEMS].loc[units].to_numpy(dtype=float)
+
+    assert np.array_equal(wide("n"), want["n"])
+    assert np.array_equal(wide("satisfied"), want["satisfied"])
+    assert np.array_equal(wide("share"), want["share"])
+    assert np.array_equal(wide("mean"), want["mean"])
+    assert np.max(np.abs(wide("ci_low") - want["low"])) < 1e-12
+    assert np.max(np.abs(wide("ci_high") - want["high"])) < 1e-12
