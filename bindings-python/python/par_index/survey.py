@@ -106,28 +106,36 @@ def _float_column(values: Any, name: str) -> Any:
         raise InputError(f"column {name}: answers must be numbers ({e})", "answer_out_of_scale", f"column {name}") from None
 
 
-def _column_array(frame: Any, name: str) -> Any:
-    """A column's values without building a Series (``DataFrame._get_column_array``, a pandas
-    internal that saves 15-150 µs a column, the most when pandas' own code is out of the CPU's
-    caches after a large aggregation); None when that is missing or fails."""
-    get = getattr(frame, "_get_column_array", None) if frame.columns.is_unique else None
-    if get is None:
-        return None
-    try:
-        return get(frame.columns.get_loc(name))
-    except Exception:  # any other pandas: the caller takes the public way
-        return None
+def _column_getter(frame: Any) -> Any:
+    """A function giving a column's values without building a Series
+    (``DataFrame._get_column_array``, a pandas internal that saves 15-150 µs a column, the most
+    when pandas' own code is out of the CPU's caches after a large aggregation), None for a name
+    it cannot give; the frame's columns are looked at once for all the names asked."""
+    get = getattr(frame, "_get_column_array", None)
+    columns = frame.columns
+    if get is None or not columns.is_unique:
+        return lambda name: None
+
+    def column(name: str) -> Any:
+        try:
+            return get(columns.get_loc(name))
+        except Exception:  # any other pandas: the caller takes the public way
+            return None
+
+    return column
 
 
 def _float_columns(frame: Any, names: Sequence[str]) -> List[Any]:
     """The columns as float64 arrays. A NumPy float64 column is passed without a copy (fetched
-    by :func:`_column_array` when it gives a float64 array)."""
+    by :func:`_column_getter` when it gives a float64 array)."""
     import numpy as np
 
+    float64 = np.dtype(np.float64)
+    column = _column_getter(frame)
     out = []
     for name in names:
-        array = _column_array(frame, name)
-        if not (isinstance(array, np.ndarray) and array.dtype == np.float64 and array.ndim == 1):
+        array = column(name)
+        if not (type(array) is np.ndarray and array.dtype == float64 and array.ndim == 1):
             array = _float_column(frame[name], name)
         out.append(array)
     return out
@@ -136,7 +144,7 @@ def _float_columns(frame: Any, names: Sequence[str]) -> List[Any]:
 def _id_column(frame: Any, name: str) -> Any:
     """A column of ids for :func:`_factorize`: its Arrow-held array when it has one (read
     without building a Series), else the Series."""
-    array = _column_array(frame, name)
+    array = _column_getter(frame)(name)
     return array if _is_arrow(array) else frame[name]
 
 
