@@ -111,7 +111,7 @@ rust_sipas() { # size weight-args ci tag
   echo "RESULT {\"peer\": \"par-index (Rust, CSV file)\", \"task\": \"full results, $tag\", \"rows\": $rows, \"seconds\": $secs, \"repeats\": $REPEATS}"
   if [ "$ci" = wilson ]; then
     secs="$(echo "$out" | sed -n 's/^read: \([0-9.]*\) s.*/\1/p')"
-    echo "RESULT {\"peer\": \"read-bytes-once (Rust)\", \"task\": \"std::fs::read, count lines\", \"rows\": $rows, \"seconds\": $secs, \"repeats\": $REPEATS}"
+    echo "RESULT {\"peer\": \"read-bytes-once (Rust)\", \"task\": \"std::fs::read, count lines (memchr)\", \"rows\": $rows, \"seconds\": $secs, \"repeats\": $REPEATS}"
   fi
 }
 

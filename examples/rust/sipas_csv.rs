@@ -106,7 +106,8 @@ fn run(a: &Args) -> Result<(), Box<dyn std::error::Error>> {
         last = Some((result, report));
         let start = Instant::now();
         let bytes = std::fs::read(&a.file)?;
-        let lines = bytes.iter().filter(|&&b| b == b'\n').count();
+        // Counted with SIMD (a byte-by-byte count took twice as long as the read itself).
+        let lines = memchr::memchr_iter(b'\n', &bytes).count();
         read_best = read_best.min(start.elapsed());
         std::hint::black_box(lines);
     }
