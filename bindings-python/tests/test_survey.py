@@ -244,6 +244,19 @@ def test_csv_stream(tmp_path: Path) -> None:
         pi.Aggregator(["q1", "q2"]).add_csv_stream(tmp_path / "missing.csv")
 
 
+def test_a_csv_path_is_read_by_the_core_reader(tmp_path: Path) -> None:
+    """`sipas(path)` reads the file as Rust and JavaScript do: ids as written (pandas would read
+    "007" as the number 7), and an answer off the scale is an error naming its line."""
+    p = tmp_path / "r.csv"
+    p.write_text("unit,q1,q2\n007,4,5\n007,,1\n12,5,5\n", encoding="utf-8")
+    overall = pi.sipas(p, ["q1", "q2"]).overall()
+    assert sorted(overall["unit"]) == ["007", "12"]
+    assert overall.set_index("unit").loc["007", "index"] == 75.0  # q1 1 of 1, q2 1 of 2
+    p.write_text("unit,q1,q2\nA,4,5\nB,7,1\n", encoding="utf-8")
+    with pytest.raises(pi.SurveyError, match='row 3: answer "7" is not on the answer scale'):
+        pi.sipas(str(p), ["q1", "q2"])
+
+
 def test_design_presets() -> None:
     names = pi.presets.survey_design_names()
     assert "sipas-national-2022" in names
