@@ -71,14 +71,20 @@ impl Aggregator {
                     // Eight answers of one byte at a time where the line has them; else one
                     // field: empty, or one byte on the scale; then the delimiter.
                     let mut run = run.as_slice();
-                    while let Some((&k, rest)) = run.split_first() {
-                        if let Some((eight, after)) = run.split_first_chunk::<8>() {
-                            if Self::eight_answers(bytes, p, eight, cols, &mut buf) {
-                                run = after;
-                                p += 16;
+                    while !run.is_empty() {
+                        if let Some((eight, _)) = run.split_first_chunk::<8>() {
+                            // The answers before the first other field (an empty one, say) are
+                            // taken; that field is read alone below.
+                            let good = Self::leading_answers(bytes, p, eight, cols, &mut buf);
+                            run = run.get(good..).unwrap_or_default();
+                            p += 2 * good;
+                            if good == 8 {
                                 continue;
                             }
                         }
+                        let Some((&k, rest)) = run.split_first() else {
+                            break;
+                        };
                         run = rest;
                         let Some(slot) = buf.get_mut(k) else {
                             simple = false;
@@ -184,31 +190,27 @@ impl Aggregator {
         Some(next)
     }
 
-    /// Eight fields at `p` of one byte on the scale, each followed by the delimiter (the same
-    /// as field by field, read as 16 bytes at once): their slots written to `buf` at `items`,
-    /// and `true`. `false` for anything else (`buf` partly written, to be written again).
+    /// Of the eight fields at `p`, those before the first that is not one byte on the scale
+    /// followed by the delimiter (the same as field by field, read as 16 bytes at once): their
+    /// slots written to `buf` at `items`, and their number (8 when all are).
     #[inline]
-    fn eight_answers(bytes: &[u8], p: usize, items: &[usize; 8], cols: &Columns, buf: &mut [u8]) -> bool {
+    fn leading_answers(bytes: &[u8], p: usize, items: &[usize; 8], cols: &Columns, buf: &mut [u8]) -> usize {
         let Some(word) = bytes.get(p..p + 16).and_then(|w| <[u8; 16]>::try_from(w).ok()) else {
-            return false;
+            return 0;
         };
-        // Without branches: a bad field is rare, and then the eight are read again one by one.
-        let mut bad = 0u8;
+        // Without branches: a field of another kind is the rare case.
         let mut found = [0u8; 8];
         for (slot, pair) in found.iter_mut().zip(word.chunks_exact(2)) {
             *slot = cols.pair_slot([pair[0], pair[1]]);
-            bad |= u8::from(*slot == NO_SLOT);
         }
-        if bad != 0 {
-            return false;
-        }
-        for (&k, slot) in items.iter().zip(found) {
+        let good = found.iter().position(|&s| s == NO_SLOT).unwrap_or(8);
+        for (&k, &slot) in items.iter().zip(&found).take(good) {
             let Some(cell) = buf.get_mut(k) else {
-                return false;
+                return 0;
             };
             *cell = slot;
         }
-        true
+        good
     }
 
     /// One non-empty line (without its line break).
