@@ -173,12 +173,13 @@ def main() -> None:
         p("Ratios are peer time / this library's time (higher is better for this library), except the last")
         p("four rows, which are slower / faster (lower is better). Both reads are of a file in the page cache;")
         p("the Rust read is a copy of memory and a SIMD line count (`memchr`), the floor no parser reaches (until")
-        p("2026-11-28 it counted byte by byte, which took twice as long as the read and made the ratio look")
-        p("three times better than it is); the Python read is what a Python program reading the file pays. The Rust reader and")
+        p("2026-11-28 it counted byte by byte, which took longer than the read itself and made the ratio")
+        p("look about half what it is); the Python read is what a Python program reading the file pays. The Rust reader and")
         p("the Rust read are timed in turn in one process (`examples/rust/sipas_csv.rs`), and so are the")
         p("calls of the rows \"timed in turn in one process\" (`benches/peers/side_by_side.py`): each repetition")
         p("runs each in turn, so all see the same load. The other pandas rows compare separate runs. The")
-        p("pandas full results equal this library's (shares and means exactly, Wilson bounds to 1e-15).")
+        p("pandas full results equal this library's: counts at each level, valid n, shares and means exactly,")
+        p("Wilson bounds within 1e-12 (a test in `bindings-python/tests/test_survey.py` checks it).")
         p()
 
     # criterion

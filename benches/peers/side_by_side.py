@@ -1,7 +1,7 @@
 """This library and pandas timed in turn in one process: each repetition runs `par_index.sipas`
 (full results, unweighted, Wilson intervals) on the DataFrame, pandas' wide groupby of the
 shares alone (`pandas_shares.shares`) and pandas computing the same item results as this library
-(`pandas_shares.full_results`), in an order that turns each repetition. Interleaved, all see the
+(`pandas_shares.full_results`), in every order in turn. Interleaved, all see the
 same load on a shared machine, so their ratios depend less on when each ran than the separate
 runs' ratios do.
 
@@ -10,6 +10,7 @@ Usage: python benches/peers/side_by_side.py FILE [repeats]
 
 from __future__ import annotations
 
+import itertools
 import sys
 import time
 
@@ -27,10 +28,10 @@ def main() -> None:
     df = pd.read_csv(path)
     calls = (lambda: pi.sipas(df, design, ci="wilson"), lambda: shares(df), lambda: full_results(df))
     best = [float("inf")] * len(calls)
+    # Every order in turn: each call runs first, last, and after each of the others.
+    orders = list(itertools.permutations(range(len(calls))))
     for k in range(repeats):
-        # Each goes first in turn (none always runs right after the same other).
-        for which in range(len(calls)):
-            which = (which + k) % len(calls)
+        for which in orders[k % len(orders)]:
             t = time.perf_counter()
             calls[which]()
             best[which] = min(best[which], time.perf_counter() - t)

@@ -3,6 +3,7 @@ pickling, Dask, and a large DataFrame."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import pickle
 import time
@@ -244,17 +245,30 @@ def test_csv_stream(tmp_path: Path) -> None:
         pi.Aggregator(["q1", "q2"]).add_csv_stream(tmp_path / "missing.csv")
 
 
-def test_a_csv_path_is_read_by_the_core_reader(tmp_path: Path) -> None:
-    """`sipas(path)` reads the file as Rust and JavaScript do: ids as written (pandas would read
-    "007" as the number 7), and an answer off the scale is an error naming its line."""
+def test_a_csv_path_is_read_by_the_core_reader_or_else_by_pandas(tmp_path: Path) -> None:
+    """`sipas(path)` reads the file as Rust and JavaScript do (ids as written: pandas would read
+    "007" as the number 7); a file the core's reader does not take (NA markers, compressed) is
+    read by pandas, and a bad answer is an error as from a DataFrame."""
     p = tmp_path / "r.csv"
     p.write_text("unit,q1,q2\n007,4,5\n007,,1\n12,5,5\n", encoding="utf-8")
     overall = pi.sipas(p, ["q1", "q2"]).overall()
     assert sorted(overall["unit"]) == ["007", "12"]
     assert overall.set_index("unit").loc["007", "index"] == 75.0  # q1 1 of 1, q2 1 of 2
-    p.write_text("unit,q1,q2\nA,4,5\nB,7,1\n", encoding="utf-8")
-    with pytest.raises(pi.SurveyError, match='row 3: answer "7" is not on the answer scale'):
-        pi.sipas(str(p), ["q1", "q2"])
+    # R's write.csv: NA for no answer, quoted ids.
+    r = tmp_path / "r_export.csv"
+    r.write_text('"unit","q1","q2"\n"A",4,5\n"A",NA,1\n"B",5,NA\n', encoding="utf-8")
+    want = pi.sipas(pd.DataFrame({"unit": ["A", "A", "B"], "q1": [4, None, 5], "q2": [5, 1, None]}), ["q1", "q2"])
+    assert pi.sipas(r, ["q1", "q2"]).to_json() == want.to_json()
+    gz = tmp_path / "r.csv.gz"
+    with gzip.open(gz, "wt", encoding="utf-8") as f:
+        f.write("unit,q1,q2\nA,4,5\nA,,1\nB,5,\n")
+    assert pi.sipas(gz, ["q1", "q2"]).to_json() == want.to_json()
+    p.write_text("unit,q1,q2\nA,4,5\nB,7,1\nC,5,5\n", encoding="utf-8")
+    agg = pi.Aggregator(["q1", "q2"])
+    with pytest.raises(pi.SurveyError, match='answer "7" is not on the answer scale'):
+        agg.add(p)
+    # As from a DataFrame: the rows before the bad one (not the core reader's other good rows).
+    assert agg.respondent_count == 1
 
 
 def test_design_presets() -> None:
@@ -327,8 +341,12 @@ def test_the_pandas_peer_of_the_benchmark_computes_the_same_item_results(repo: P
         answers[rng.random(rows) < 0.05] = np.nan
         frame[item] = answers
     want = peer.full_results(frame)
-    items = pi.sipas(frame, pi.presets.survey_design("sipas-national-2022")).items()
+    result = pi.sipas(frame, pi.presets.survey_design("sipas-national-2022"))
+    items = result.items()
     units = sorted(frame["unit"].unique())
+    levels = {(r["unit"], r["item"]): r["levels"] for r in result.to_dict()["items"]}
+    got_levels = np.array([[[levels[(u, i)][v] for i in peer.ITEMS] for u in units] for v in range(5)], dtype=float)
+    assert np.array_equal(got_levels, want["levels"])
 
     def wide(column: str) -> np.ndarray:
         return items.pivot(index="unit", columns="item", values=column)[peer.ITEMS].loc[units].to_numpy(dtype=float)

@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Optional, Sequence, Union
 from . import _native
 from ._display import table_html
 from ._input import columns_of, json_default, read_text_or_path
-from .errors import InputError
+from .errors import InputError, SurveyError
 
 __all__ = ["SurveyDesign", "Aggregator", "SipasResult", "sipas", "proportion_ci", "CI_METHODS"]
 
@@ -236,12 +236,29 @@ class Aggregator:
     def add(self, responses: Any, unit: str = "unit", group: Optional[str] = None,
             weight: Optional[str] = None) -> "Aggregator":
         """Adds responses: a pandas or polars DataFrame (one row per respondent, one column per
-        item), a CSV path (see :meth:`add_csv_stream`), or a list of dicts (flat rows, or ``{unit, group, weight, answers}``).
-        Returns self."""
+        item), a CSV path, or a list of dicts (flat rows, or ``{unit, group, weight, answers}``).
+        Returns self. A CSV file is read by the core's reader (as in Rust and JavaScript: ids as
+        written) when it takes every row, else as a DataFrame from ``pandas.read_csv``
+        (compressed files, "NA" markers); a bad answer is then an error, with the rows before
+        it added, as for a DataFrame."""
         if isinstance(responses, (str, os.PathLike)) and not str(responses).lstrip().startswith("["):
-            # The core's own reader: about 15x pandas' read_csv on a survey file, and the same
-            # reading of a file as in Rust and JavaScript.
-            return self.add_csv_stream(responses, unit=unit, group=group, weight=weight)
+            # The core's reader first (about 10x pandas' read_csv on a survey file, and the file
+            # read as Rust and JavaScript read it), into a state of its own merged only when it
+            # takes every row; any file it does not take (compressed, "NA" markers, a row it
+            # rejects, a path with "~") is read by pandas as before, and errors as before.
+            trial = Aggregator(self._design, weighted=weight is not None)
+            try:
+                trial.add_csv_stream(responses, unit=unit, group=group, weight=weight)
+            except (SurveyError, InputError):
+                pass
+            else:
+                return self.merge(trial)
+            import pandas as pd
+
+            try:
+                responses = pd.read_csv(Path(responses))
+            except OSError as e:
+                raise InputError(f"{responses}: cannot read the responses: {e}", "io", str(responses)) from None
         if isinstance(responses, str):
             self._rows += self._inner.add_responses_json(responses)
             return self
@@ -449,8 +466,7 @@ def sipas(
 
     ``responses``: a pandas or polars DataFrame (one row per respondent, a unit column and one
     column per item; integer, nullable integer or float; NaN/None/NA = no answer), a CSV path
-    (read by the core's streaming reader, as in Rust and JavaScript: the first rejected row is
-    an error naming its line), or a list of dicts. ``design``: a :class:`SurveyDesign` or a list of item columns.
+    (see :meth:`Aggregator.add`), or a list of dicts. ``design``: a :class:`SurveyDesign` or a list of item columns.
     ``weight`` names a column of design weights; ``ci`` is one of :data:`CI_METHODS` or None."""
     agg = Aggregator(design, weighted=weight is not None)
     agg.add(responses, unit=unit, group=group, weight=weight)

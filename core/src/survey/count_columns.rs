@@ -30,8 +30,10 @@ const MIN_ANSWERS_PER_THREAD: usize = 100_000;
 /// top 16 bits (see there): a few KiB of answers, read again from the fastest cache.
 const BLOCK: usize = 128;
 
-/// Bits below the top 16 of an `f64`: zero for every small whole number (up to 2^12) and for
-/// the usual NaN, so those answers are found by their top 16 bits in one table lookup.
+/// Bits below the top 16 of an `f64`: zero for the usual NaN and for every whole number of at
+/// most five significant bits (all up to 31, and 32, 48, 64, ...), so those answers are found
+/// by their top 16 bits in one table lookup. Others (a missing code 99, say) take the slower
+/// lookup, and a block of rows holding one of them is counted answer by answer.
 const LOW_BITS: u64 = (1 << 48) - 1;
 
 /// Where an answer is counted, by the top 16 bits of its `f64` when the others are zero: its
@@ -165,7 +167,8 @@ impl Aggregator {
         let pair_table = n_states.checked_mul(pair_cells * 4);
         let paired = !self.options.weighted && pair_table.is_some_and(|bytes| bytes <= MAX_PAIR_TABLE);
         let tasks = tasks(c, paired);
-        let first = if paired { table.shifted(pair_row(stride).trailing_zeros()) } else { None };
+        // (Not worth its 64 KiB for less than a block of rows.)
+        let first = if paired && cols.units.len() >= BLOCK { table.shifted(pair_row(stride).trailing_zeros()) } else { None };
         let mut rows = rows;
         if paired {
             rows.pair = rows.state.iter().map(|&s| (s as usize * pair_cells) as u32).collect();
@@ -625,6 +628,30 @@ mod tests {
                 prop_assert!(counted.is_some(), "good rows were not counted by columns");
                 fresh.merge(counted.unwrap()).unwrap();
                 prop_assert!(fresh == reference);
+            }
+        }
+    }
+
+    /// The first answer's table holds each slot shifted to its row, as long as the largest
+    /// (`bad`) fits a byte: scales of up to 13 levels (64 is the most a design has).
+    #[test]
+    fn shifted_slots_are_the_slots_moved_to_their_row_while_they_fit_a_byte() {
+        for n_levels in 1..=64usize {
+            let stride = n_levels + 2;
+            let bad = stride as u8;
+            let mut table = Box::new([bad; 1 << 16]);
+            for (k, slot) in table.iter_mut().enumerate().take(4 * stride) {
+                *slot = (k % (stride + 1)) as u8;
+            }
+            let plain = SlotTable { table, bad };
+            let shift = pair_row(stride).trailing_zeros();
+            match plain.shifted(shift) {
+                Some(first) => {
+                    assert!(n_levels <= 13, "{n_levels} levels");
+                    assert_eq!(usize::from(first.bad), usize::from(bad) << shift);
+                    assert!(first.table.iter().zip(plain.table.iter()).all(|(&f, &p)| usize::from(f) == usize::from(p) << shift));
+                }
+                None => assert!(n_levels > 13 && usize::from(bad) << shift > 255, "{n_levels} levels"),
             }
         }
     }
