@@ -417,13 +417,10 @@ impl Aggregator {
         let (x_blocks, y_blocks, pair_blocks) = (xs.chunks_exact(BLOCK), ys.chunks_exact(BLOCK), rows.pair.chunks_exact(BLOCK));
         let rest = (x_blocks.remainder(), y_blocks.remainder(), pair_blocks.remainder());
         for ((x, y), offset) in x_blocks.zip(y_blocks).zip(pair_blocks) {
-            let odd = x.iter().zip(y).fold(0, |acc, (a, b)| acc | a.to_bits() | b.to_bits()) & LOW_BITS;
-            match first {
-                Some(first) if odd == 0 => count_usual_block([&first.table, &table.table], [x, y], offset, pairs),
-                _ => {
-                    for ((&a, &b), &offset) in x.iter().zip(y).zip(offset) {
-                        add(pairs, offset, table.slots(a, b, c));
-                    }
+            let usual = first.is_some_and(|first| count_usual_block([&first.table, &table.table], [x, y], offset, pairs));
+            if !usual {
+                for ((&a, &b), &offset) in x.iter().zip(y).zip(offset) {
+                    add(pairs, offset, table.slots(a, b, c));
                 }
             }
         }
@@ -463,18 +460,33 @@ impl Aggregator {
     }
 }
 
-/// Counts a block of rows whose answers are all found by their top 16 bits, in pairs (see
-/// [`Aggregator::count_pair`]): `tables` give the first answer's slot shifted to its row and
-/// the second's slot. Kept apart so that the hot loop has the registers to itself.
+/// Counts a block of rows in pairs (see [`Aggregator::count_pair`]) by the top 16 bits of
+/// their answers: `tables` give the first answer's slot shifted to its row and the second's
+/// slot. `false`, with the block's counts taken back, when an answer needs its other bits too
+/// (then the caller counts the block the slower way); answers are read once either way in the
+/// usual case. Kept apart so that the hot loop has the registers to itself.
 #[inline(never)]
-fn count_usual_block(tables: [&[u8; 1 << 16]; 2], [x, y]: [&[f64]; 2], offset: &[u32], pairs: &mut [u32]) {
-    let top = |v: f64| usize::from((v.to_bits() >> 48) as u16);
+fn count_usual_block(tables: [&[u8; 1 << 16]; 2], [x, y]: [&[f64]; 2], offset: &[u32], pairs: &mut [u32]) -> bool {
+    let top = |v: u64| usize::from((v >> 48) as u16);
+    let cell = |a: u64, b: u64, offset: u32| offset as usize + usize::from(tables[0][top(a)]) + usize::from(tables[1][top(b)]);
+    let mut low = 0;
     for ((&a, &b), &offset) in x.iter().zip(y).zip(offset) {
-        let cell = offset as usize + usize::from(tables[0][top(a)]) + usize::from(tables[1][top(b)]);
-        if let Some(n) = pairs.get_mut(cell) {
+        let (a, b) = (a.to_bits(), b.to_bits());
+        low |= a | b;
+        if let Some(n) = pairs.get_mut(cell(a, b, offset)) {
             *n += 1;
         }
     }
+    if low & LOW_BITS == 0 {
+        return true;
+    }
+    for ((&a, &b), &offset) in x.iter().zip(y).zip(offset) {
+        if let Some(n) = pairs.get_mut(cell(a.to_bits(), b.to_bits(), offset)) {
+            // Added just above: no wrap.
+            *n = n.wrapping_sub(1);
+        }
+    }
+    false
 }
 
 /// The width of a state's row of pair counters: a power of two (a shift, not a multiply, per
