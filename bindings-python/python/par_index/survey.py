@@ -246,7 +246,7 @@ class Aggregator:
             # read as Rust and JavaScript read it), into a state of its own merged only when it
             # takes every row; any file it does not take (compressed, "NA" markers, a row it
             # rejects, a path with "~") is read by pandas as before, and errors as before.
-            trial = Aggregator(self._design, weighted=weight is not None)
+            trial = Aggregator(self._design, weighted=self.weighted)
             try:
                 trial.add_csv_stream(responses, unit=unit, group=group, weight=weight)
             except (SurveyError, InputError):

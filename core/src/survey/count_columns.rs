@@ -26,8 +26,9 @@ const MAX_PAIR_TABLE: usize = 128 << 10;
 /// Below this many answers a second thread costs more than it saves.
 const MIN_ANSWERS_PER_THREAD: usize = 100_000;
 
-/// Rows tested together by [`Aggregator::count_pair`] for answers that need more than their
-/// top 16 bits (see there): a few KiB of answers, read again from the fastest cache.
+/// Rows counted together by [`Aggregator::count_pair`], and counted again the slower way when
+/// one of their answers needs more than its top 16 bits: a few KiB of answers, still in the
+/// fastest cache then.
 const BLOCK: usize = 128;
 
 /// Bits below the top 16 of an `f64`: zero for the usual NaN and for every whole number of at
@@ -411,9 +412,9 @@ impl Aggregator {
                 *n += 1;
             }
         };
-        // A block of rows at a time: one pass (vectorized) finds whether any answer needs more
-        // than its top 16 bits; a usual block then takes one lookup per answer, the first
-        // answer's slot already shifted to its row.
+        // A block of rows at a time, one lookup per answer (the first answer's slot already
+        // shifted to its row), the same pass checking that no answer needs more than its top
+        // 16 bits; a block where one does is counted again the slower way.
         let (x_blocks, y_blocks, pair_blocks) = (xs.chunks_exact(BLOCK), ys.chunks_exact(BLOCK), rows.pair.chunks_exact(BLOCK));
         let rest = (x_blocks.remainder(), y_blocks.remainder(), pair_blocks.remainder());
         for ((x, y), offset) in x_blocks.zip(y_blocks).zip(pair_blocks) {
