@@ -207,9 +207,10 @@ pub(crate) struct Columns {
 /// A stretch of columns for the fast path of quote-free lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Segment {
-    /// Consecutive item columns (design indices, in column order), each followed by a
-    /// delimiter (the line's last column is never in a run).
-    Items(Vec<usize>),
+    /// Consecutive item columns of consecutive items (these design indices, in column order),
+    /// each followed by a delimiter (the line's last column is never in a run): their answers
+    /// go to consecutive places of a line's slots.
+    Items(std::ops::Range<usize>),
     /// One column of another part, or the last column; `true` when it is the last.
     Field(Role, bool),
 }
@@ -217,19 +218,22 @@ pub(crate) enum Segment {
 /// Runs of item columns, and single columns between them.
 fn plan(roles: &[Role]) -> Vec<Segment> {
     let mut out = Vec::new();
-    let mut run = Vec::new();
+    let mut run: Option<std::ops::Range<usize>> = None;
     for (j, role) in roles.iter().enumerate() {
         let last = j + 1 == roles.len();
-        match role {
-            Role::Item(k) if !last => run.push(*k),
+        match (role, run.as_mut()) {
+            // The next item after the run's: the run grows.
+            (Role::Item(k), Some(r)) if !last && *k == r.end => r.end += 1,
+            (Role::Item(k), _) if !last => {
+                out.extend(run.replace(*k..*k + 1).map(Segment::Items));
+            }
             _ => {
-                if !run.is_empty() {
-                    out.push(Segment::Items(std::mem::take(&mut run)));
-                }
+                out.extend(run.take().map(Segment::Items));
                 out.push(Segment::Field(*role, last));
             }
         }
     }
+    out.extend(run.map(Segment::Items));
     out
 }
 
