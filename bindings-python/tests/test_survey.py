@@ -357,3 +357,13 @@ def test_the_pandas_peer_of_the_benchmark_computes_the_same_item_results(repo: P
     assert np.array_equal(wide("mean"), want["mean"])
     assert np.max(np.abs(wide("ci_low") - want["low"])) < 1e-12
     assert np.max(np.abs(wide("ci_high") - want["high"])) < 1e-12
+
+
+def test_weights_and_the_weighting_of_the_state_must_agree() -> None:
+    """Weights given to an unweighted state are an error, not dropped; a weighted state needs them."""
+    df = pd.DataFrame({"unit": ["A", "B"], "w": [1.5, 2.0], "q1": [4, 5]})
+    with pytest.raises(pi.InputError, match="unweighted aggregation"):
+        pi.Aggregator(["q1"]).add(df, weight="w")
+    with pytest.raises(pi.InputError, match="needs a weight column"):
+        pi.Aggregator(["q1"], weighted=True).add(df)
+    assert pi.Aggregator(["q1"], weighted=True).add(df, weight="w").respondent_count == 2

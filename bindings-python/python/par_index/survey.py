@@ -241,6 +241,11 @@ class Aggregator:
         written) when it takes every row, else as a DataFrame from ``pandas.read_csv``
         (compressed files, "NA" markers); a bad answer is then an error, with the rows before
         it added, as for a DataFrame."""
+        if (weight is not None) != self.weighted:
+            # (Weights given to an unweighted state would be dropped without a word.)
+            raise InputError("a weight column was given to an unweighted aggregation (use Aggregator(design, "
+                             "weighted=True))" if weight is not None else
+                             "a weighted aggregation needs a weight column (weight=...)", "bad_option", "weight")
         if isinstance(responses, (str, os.PathLike)) and not str(responses).lstrip().startswith("["):
             # The core's reader first (about 10x pandas' read_csv on a survey file, and the file
             # read as Rust and JavaScript read it), into a state of its own merged only when it
