@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import json
+import sys
 import time
 from typing import Any, Callable
 
 ITEMS = [f"q{i + 1}" for i in range(33)]
+
+
+def cli(repeats: int = 5) -> tuple[str, int]:
+    """The peer scripts' arguments: FILE [repeats] (`repeats` when not given)."""
+    return sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else repeats
 
 
 def best(f: Callable[[], Any], repeats: int) -> tuple[float, Any]:

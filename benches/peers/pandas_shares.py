@@ -9,13 +9,12 @@ Usage: python benches/peers/pandas_shares.py FILE [repeats]
 
 from __future__ import annotations
 
-import sys
 import time
 
 import numpy as np
 import pandas as pd
 
-from common import ITEMS, best, emit
+from common import ITEMS, best, cli, emit
 
 Z = 1.959963984540054
 
@@ -83,8 +82,7 @@ def weighted_shares(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def main() -> None:
-    path = sys.argv[1]
-    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+    path, repeats = cli()
     t = time.perf_counter()
     df = pd.read_csv(path)
     read = time.perf_counter() - t

@@ -7,17 +7,15 @@ Usage: python benches/peers/par_index_python.py FILE [repeats]
 
 from __future__ import annotations
 
-import sys
 
 import pandas as pd
 
 import par_index as pi
-from common import best, emit
+from common import best, cli, emit
 
 
 def main() -> None:
-    path = sys.argv[1]
-    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+    path, repeats = cli()
     design = pi.presets.survey_design("sipas-national-2022")
     df = pd.read_csv(path)
     for ci, weight in (("wilson", None), ("logit", "w")):

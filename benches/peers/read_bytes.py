@@ -5,9 +5,8 @@ Usage: python benches/peers/read_bytes.py FILE [repeats]
 
 from __future__ import annotations
 
-import sys
 
-from common import best, emit
+from common import best, cli, emit
 
 
 def read_once(path: str) -> int:
@@ -19,8 +18,7 @@ def read_once(path: str) -> int:
 
 
 def main() -> None:
-    path = sys.argv[1]
-    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+    path, repeats = cli()
     t, lines = best(lambda: read_once(path), repeats)
     emit(peer="read-bytes-once", task="read file, count lines", rows=lines - 1, seconds=t, repeats=repeats)
 

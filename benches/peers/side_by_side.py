@@ -11,19 +11,17 @@ Usage: python benches/peers/side_by_side.py FILE [repeats]
 from __future__ import annotations
 
 import itertools
-import sys
 import time
 
 import pandas as pd
 
 import par_index as pi
-from common import emit
+from common import cli, emit
 from pandas_shares import full_results, shares
 
 
 def main() -> None:
-    path = sys.argv[1]
-    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+    path, repeats = cli()
     design = pi.presets.survey_design("sipas-national-2022")
     df = pd.read_csv(path)
     calls = (lambda: pi.sipas(df, design, ci="wilson"), lambda: shares(df), lambda: full_results(df))

@@ -14,7 +14,7 @@ import time
 import polars as pl
 import svy
 
-from common import ITEMS, best, emit
+from common import ITEMS, best, cli, emit
 
 
 def indicators(df: pl.DataFrame) -> pl.DataFrame:
@@ -34,8 +34,7 @@ def run(df: pl.DataFrame) -> list:
 
 
 def main() -> None:
-    path = sys.argv[1]
-    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 1
+    path, repeats = cli(1)
     t = time.perf_counter()
     df = pl.read_csv(path, schema_overrides={"unit": pl.Utf8, "w": pl.Float64, **{q: pl.Int64 for q in ITEMS}})
     emit(peer="svy", task="pl.read_csv", rows=df.height, seconds=time.perf_counter() - t, repeats=1)

@@ -92,7 +92,7 @@ impl SlotTable {
     /// The slot of an answer whose bits below the top 16 are zero.
     #[inline(always)]
     fn top(&self, v: f64) -> u8 {
-        self.table[usize::from((v.to_bits() >> 48) as u16)]
+        self.table[top_bits(v.to_bits())]
     }
 
     /// The slots of two answers; one test of both for the usual case.
@@ -468,8 +468,7 @@ impl Aggregator {
 /// usual case. Kept apart so that the hot loop has the registers to itself.
 #[inline(never)]
 fn count_usual_block(tables: [&[u8; 1 << 16]; 2], [x, y]: [&[f64]; 2], offset: &[u32], pairs: &mut [u32]) -> bool {
-    let top = |v: u64| usize::from((v >> 48) as u16);
-    let cell = |a: u64, b: u64, offset: u32| offset as usize + usize::from(tables[0][top(a)]) + usize::from(tables[1][top(b)]);
+    let cell = |a: u64, b: u64, offset: u32| offset as usize + usize::from(tables[0][top_bits(a)]) + usize::from(tables[1][top_bits(b)]);
     let mut low = 0;
     for ((&a, &b), &offset) in x.iter().zip(y).zip(offset) {
         let (a, b) = (a.to_bits(), b.to_bits());
@@ -488,6 +487,12 @@ fn count_usual_block(tables: [&[u8; 1 << 16]; 2], [x, y]: [&[f64]; 2], offset: &
         }
     }
     false
+}
+
+/// The top 16 bits of an answer's `f64` bits: its place in a [`SlotTable`].
+#[inline(always)]
+fn top_bits(bits: u64) -> usize {
+    usize::from((bits >> 48) as u16)
 }
 
 /// The width of a state's row of pair counters: a power of two (a shift, not a multiply, per

@@ -232,6 +232,22 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// Arrow's buffers of a string column: the ids' bytes, their boundaries, and a validity
+    /// bitmap with the bit of each null row unset.
+    fn arrow_buffers<O: TryFrom<usize>>(ids: &[Vec<u8>], nulls: &[bool]) -> (Vec<u8>, Vec<O>, Vec<u8>)
+    where
+        O::Error: std::fmt::Debug,
+    {
+        let mut data = Vec::new();
+        let mut offsets = vec![O::try_from(0).unwrap()];
+        for id in ids {
+            data.extend_from_slice(id);
+            offsets.push(O::try_from(data.len()).unwrap());
+        }
+        let bits = nulls.chunks(8).map(|c| c.iter().enumerate().fold(0u8, |b, (i, &n)| b | (u8::from(!n) << i))).collect();
+        (data, offsets, bits)
+    }
+
     proptest! {
         /// Codes are those of numbering each distinct id at its first appearance, for ids of any
         /// length (short ones compared as words) and validity bitmaps.
@@ -243,13 +259,7 @@ mod tests {
         ) {
             // Without a bitmap, no value is missing.
             let nulls: Vec<bool> = nulls.iter().map(|&n| n && with_bitmap).collect();
-            let mut data = Vec::new();
-            let mut offsets = vec![0i64];
-            for id in &ids {
-                data.extend_from_slice(id);
-                offsets.push(data.len() as i64);
-            }
-            let bits: Vec<u8> = nulls.chunks(8).map(|c| c.iter().enumerate().fold(0u8, |b, (i, &n)| b | (u8::from(!n) << i))).collect();
+            let (data, offsets, bits) = arrow_buffers::<i64>(&ids, &nulls);
             let mut f = Factorizer::new();
             let mut codes = Vec::new();
             let validity = with_bitmap.then_some(bits.as_slice());
@@ -290,13 +300,7 @@ mod tests {
             threads in prop::sample::select(vec![1usize, 2, 3, 8]),
             min_piece in 1usize..9,
         ) {
-            let mut data = Vec::new();
-            let mut offsets = vec![0i32];
-            for id in &ids {
-                data.extend_from_slice(id);
-                offsets.push(data.len() as i32);
-            }
-            let bits: Vec<u8> = nulls.chunks(8).map(|c| c.iter().enumerate().fold(0u8, |b, (i, &n)| b | (u8::from(!n) << i))).collect();
+            let (data, offsets, bits) = arrow_buffers::<i32>(&ids, &nulls);
             let validity = with_bitmap.then_some(bits.as_slice());
             // Arrays over the same buffers, one after another (as Arrow chunks may share them).
             let mut bounds: Vec<usize> = cuts.iter().map(|&c| c.min(ids.len())).collect();
