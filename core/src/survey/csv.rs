@@ -202,6 +202,9 @@ pub(crate) struct Columns {
     /// An answer of one byte and the delimiter after it, read as one little-endian `u16`: the
     /// answer's slot ([`NO_SLOT`] for any other two bytes). One lookup checks and reads a field.
     answer_pairs: Box<[u8; 1 << 16]>,
+    /// The slot of the byte before a delimiter in a run of answers: a one-byte answer's, no
+    /// answer's for the delimiter itself (an empty field), [`NO_SLOT`] for any other byte.
+    pub(crate) before_delimiter: [u8; 256],
 }
 
 /// A stretch of columns for the fast path of quote-free lines.
@@ -300,6 +303,11 @@ impl Columns {
                 items,
                 plan: roles.as_deref().map(plan).unwrap_or_default(),
                 answer_pairs: compiled.answer_pairs(options.delimiter),
+                before_delimiter: {
+                    let mut slots = compiled.byte_slots;
+                    slots[usize::from(options.delimiter)] = compiled.slot(None);
+                    slots
+                },
                 roles,
             },
             ignored,

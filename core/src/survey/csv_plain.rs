@@ -3,6 +3,7 @@
 //! `add_record` (checked against it as a property below).
 
 use super::aggregate::Aggregator;
+use super::csv_answers::read_answers;
 use super::csv::{Columns, Role, Segment, Tally};
 use super::csv_split::{Next, Splitter};
 use super::design::NO_SLOT;
@@ -89,10 +90,17 @@ impl Aggregator {
         'line: for segment in &cols.plan {
             match segment {
                 Segment::Items(run) => {
-                    // Eight answers of one byte at a time where the line has them; else one
-                    // field: empty, or one byte on the scale; then the delimiter. The run's
-                    // items are consecutive: so are their slots.
-                    let mut k = run.start;
+                    // Whole windows of up to 32 answers by their delimiters' positions; what
+                    // they leave (the end of a block, an odd field) eight answers of one byte
+                    // at a time where the line has them, else one field: empty, or one byte on
+                    // the scale; then the delimiter. The run's items are consecutive: so are
+                    // their slots.
+                    let (taken, len) = match buf.get_mut(run.clone()) {
+                        Some(cells) => read_answers(bytes, p, cells, &cols.before_delimiter, delim),
+                        None => (0, 0),
+                    };
+                    let mut k = run.start + taken;
+                    p += len;
                     while k < run.end {
                         if run.end - k >= 8 {
                             // The answers before the first other field (an empty one, say) are

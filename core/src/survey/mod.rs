@@ -37,6 +37,7 @@ pub mod columns;
 pub mod conformance;
 mod count_columns;
 mod csv;
+mod csv_answers;
 mod csv_block;
 mod csv_plain;
 mod csv_split;
