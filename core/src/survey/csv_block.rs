@@ -2,13 +2,16 @@
 //! `csv_plain`, on several threads when the block is large: it is cut at line breaks, each
 //! piece aggregated into its own state, and the states merged in file order.
 //!
-//! A block with a quote is left to the general splitter. If a piece rejected a row for a reason
+//! A block with a quote is left to the general splitter (each piece looks for one in its own
+//! bytes first). If a piece rejected a row for a reason
 //! that depends on earlier rows (a group conflict, a weight-sum overflow), or merging the pieces
 //! fails for such a reason, the block is read on one thread instead: the outcome never depends
 //! on the number of threads.
 
 use super::aggregate::Aggregator;
 use super::csv::{Columns, Tally};
+#[cfg(not(target_arch = "wasm32"))]
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Below this many bytes per piece a piece costs more than it saves.
 #[cfg(not(target_arch = "wasm32"))]
@@ -41,15 +44,20 @@ impl Aggregator {
             }
         };
         let block = &rest[..end];
-        if block.is_empty() || cols.roles.is_none() || memchr::memchr(b'"', block).is_some() {
+        if block.is_empty() || cols.roles.is_none() {
             return (0, 0);
         }
         #[cfg(not(target_arch = "wasm32"))]
-        if let Some(done) = self.add_pieces(block, line, cols, threads, tally) {
-            return done;
+        match self.add_pieces(block, line, cols, threads, tally) {
+            Pieces::Added(done) => return done,
+            Pieces::Quoted => return (0, 0),
+            Pieces::Serial => {}
         }
         #[cfg(target_arch = "wasm32")]
         let _ = threads;
+        if memchr::memchr(b'"', block).is_some() {
+            return (0, 0);
+        }
         let lines = self.add_plain_or_split(block, line, cols, tally);
         (block.len(), lines)
     }
@@ -66,8 +74,9 @@ impl Aggregator {
         feeds + newlines(rest)
     }
 
-    /// The block in pieces on threads; `None` (nothing changed) when it is too small or the
-    /// merged pieces could differ from reading on one thread.
+    /// The block in pieces on threads, each first looking for a quote in its own bytes (so the
+    /// whole block is not searched on one thread first). Nothing changes unless it returns
+    /// [`Pieces::Added`].
     #[cfg(not(target_arch = "wasm32"))]
     fn add_pieces(
         &mut self,
@@ -76,11 +85,11 @@ impl Aggregator {
         cols: &Columns,
         threads: usize,
         tally: &mut Tally,
-    ) -> Option<(usize, u64)> {
+    ) -> Pieces {
         // About four pieces a thread, taken by whichever thread is free (see `map_chunks`).
         let parts = (threads * 4).min(block.len() / MIN_PIECE);
         if threads < 2 || parts < 2 {
-            return None;
+            return Pieces::Serial;
         }
         // Pieces end just after a line break near equal shares of the block. Each is read with
         // line numbers from 0; its rejections are moved to their lines once the line feeds
@@ -103,12 +112,29 @@ impl Aggregator {
             }
         }
         let this = &*self;
+        // Once a piece has found a quote, the pieces not yet started are not read.
+        let quoted = AtomicBool::new(false);
         let states = crate::parallel::map_chunks(&pieces, threads, 1, &|| (), &|_, bytes| {
+            if quoted.load(Ordering::Relaxed) || memchr::memchr(b'"', bytes).is_some() {
+                quoted.store(true, Ordering::Relaxed);
+                return None;
+            }
             let mut agg = this.empty_like();
             let mut t = Tally::default();
             let feeds = agg.add_plain_or_split(bytes, 0, cols, &mut t);
-            (agg, t, feeds)
+            Some((agg, t, feeds))
         });
+        let Some(states) = states.into_iter().collect::<Option<Vec<_>>>() else {
+            return Pieces::Quoted;
+        };
+        self.merge_pieces(states, line, tally)
+            .map_or(Pieces::Serial, |feeds| Pieces::Added((block.len(), feeds)))
+    }
+
+    /// Merges the pieces' states in file order into this one; `None` (nothing changed) when
+    /// the merged pieces could differ from reading on one thread.
+    #[cfg(not(target_arch = "wasm32"))]
+    fn merge_pieces(&mut self, states: Vec<(Aggregator, Tally, u64)>, line: u64, tally: &mut Tally) -> Option<u64> {
         // A piece read apart from the rows before it cannot tell whether a group conflict or an
         // overflow would have come earlier (or for another reason).
         if states.iter().any(|(_, t, _)| t.state_dependent) {
@@ -125,6 +151,17 @@ impl Aggregator {
         }
         self.merge(all).ok()?;
         tally.append(all_tally);
-        Some((block.len(), feeds))
+        Some(feeds)
     }
+}
+
+/// What became of a block given to [`add_pieces`](Aggregator::add_pieces).
+#[cfg(not(target_arch = "wasm32"))]
+enum Pieces {
+    /// Read: the bytes consumed and the line feeds in them.
+    Added((usize, u64)),
+    /// A quote somewhere: the block is the general splitter's.
+    Quoted,
+    /// Too small for threads, or pieces read apart could differ: read it on one thread.
+    Serial,
 }
