@@ -6,6 +6,7 @@ use super::short_ids::{RecentIds, ShortKey};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 type UnitIndex = HashMap<Box<[u8]>, usize, foldhash::fast::RandomState>;
 
@@ -111,8 +112,10 @@ impl UnitState {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Aggregator {
-    pub(crate) design: SurveyDesign,
-    pub(crate) compiled: Compiled,
+    /// Shared by the states of one aggregation's pieces: a piece's state is made without
+    /// copying them, and states of the same design merge without comparing it field by field.
+    pub(crate) design: Arc<SurveyDesign>,
+    pub(crate) compiled: Arc<Compiled>,
     pub(crate) options: AggregateOptions,
     pub(crate) units: Vec<UnitState>,
     /// Decimal places of the weight mantissas (the largest seen; at most [`MAX_WEIGHT_SCALE`]).
@@ -133,8 +136,8 @@ impl Aggregator {
         let compiled = Compiled::new(design)?;
         let buf = vec![compiled.slot(None); compiled.n_items];
         Ok(Aggregator {
-            design: design.clone(),
-            compiled,
+            design: Arc::new(design.clone()),
+            compiled: Arc::new(compiled),
             options,
             units: Vec::new(),
             wscale: 0,
@@ -148,8 +151,8 @@ impl Aggregator {
     /// An empty state of the same design and options (for a piece read on another thread).
     pub(crate) fn empty_like(&self) -> Aggregator {
         Aggregator {
-            design: self.design.clone(),
-            compiled: self.compiled.clone(),
+            design: Arc::clone(&self.design),
+            compiled: Arc::clone(&self.compiled),
             options: self.options,
             units: Vec::new(),
             wscale: 0,
@@ -514,7 +517,7 @@ impl Aggregator {
     /// Errors when designs or options differ, a unit's group differs, or sums overflow; on
     /// error `self` is unchanged.
     pub fn merge(&mut self, other: Aggregator) -> Result<(), SurveyError> {
-        if self.design != other.design {
+        if !Arc::ptr_eq(&self.design, &other.design) && self.design != other.design {
             return Err(SurveyError::DesignMismatch {
                 message: "the two states have different designs".to_owned(),
             });

@@ -250,7 +250,7 @@ impl Aggregator {
             |v: i128, scale: u32| Decimal::try_from_i128_with_scale(v, scale).unwrap_or_default();
         let state = State {
             format: 1,
-            design: self.design.clone(),
+            design: SurveyDesign::clone(&self.design),
             options: self.options,
             weight_scale: Some(self.wscale),
             units: self

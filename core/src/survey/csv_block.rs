@@ -3,10 +3,9 @@
 //! piece aggregated into its own state, and the states merged in file order.
 //!
 //! A block with a quote is left to the general splitter (each piece looks for one in its own
-//! bytes first). If a piece rejected a row for a reason
-//! that depends on earlier rows (a group conflict, a weight-sum overflow), or merging the pieces
-//! fails for such a reason, the block is read on one thread instead: the outcome never depends
-//! on the number of threads.
+//! bytes first). If a piece rejected a row for a reason that depends on earlier rows (a group
+//! conflict, a weight-sum overflow), or merging the pieces fails for such a reason, the block
+//! is read on one thread instead: the outcome never depends on the number of threads.
 
 use super::aggregate::Aggregator;
 use super::csv::{Columns, Tally};
