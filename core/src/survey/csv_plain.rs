@@ -376,8 +376,9 @@ mod tests {
         assert_eq!(got, vec![(3, "csv_row", None), (4, "answer_out_of_scale", Some("q1"))]);
     }
 
-    /// A state and the columns of the header `unit,q1,...,q19` (a long run of items, read
-    /// eight at a time where the line allows), with a filter on q19 or not.
+    /// A state and the columns of the header `unit,q1,...,q19` (a long run of items, read by
+    /// its delimiters' positions, or eight at a time, where the line allows), with a filter on
+    /// q19 or not.
     /// 19 items; `order` gives the columns' items (design order, or another: runs of
     /// consecutive items are then cut where the order jumps).
     fn setup_wide(filter: bool, order: &[usize]) -> (Aggregator, Columns) {
@@ -436,8 +437,9 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(3000))]
-        /// On long runs of items too (eight answers read at once), the fast path reads what the
-        /// general splitter reads.
+        /// On long runs of items too (read by their delimiters' positions, or eight answers at
+        /// once where a window does not fit), the fast path reads what the general splitter
+        /// reads.
         #[test]
         fn runs_of_answers_equal_the_general_splitter(bytes in wide_body(), filter in any::<bool>(), shuffled in any::<bool>()) {
             // Shuffled: q10 before q9 and q16 before q14, so runs are cut where the order jumps
