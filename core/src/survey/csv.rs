@@ -199,9 +199,6 @@ pub(crate) struct Columns {
     pub(crate) roles: Option<Vec<Role>>,
     /// The columns of a line as the fast path walks them (empty without `roles`).
     pub(crate) plan: Vec<Segment>,
-    /// An answer of one byte and the delimiter after it, read as one little-endian `u16`: the
-    /// answer's slot ([`NO_SLOT`] for any other two bytes). One lookup checks and reads a field.
-    answer_pairs: Box<[u8; 1 << 16]>,
     /// The slot of the byte before a delimiter in a run of answers: a one-byte answer's, no
     /// answer's for the delimiter itself (an empty field), [`NO_SLOT`] for any other byte.
     pub(crate) before_delimiter: [u8; 256],
@@ -241,13 +238,6 @@ fn plan(roles: &[Role]) -> Vec<Segment> {
 }
 
 impl Columns {
-    /// The slot of the one-byte answer `field[0]` followed by the delimiter `field[1]`
-    /// ([`NO_SLOT`] for any other two bytes).
-    #[inline]
-    pub(crate) fn pair_slot(&self, field: [u8; 2]) -> u8 {
-        self.answer_pairs[usize::from(u16::from_le_bytes(field))]
-    }
-
     /// The columns of a header for a design (compiled as `compiled`) and options.
     pub(crate) fn from_header(
         header: &Record<'_>,
@@ -302,7 +292,6 @@ impl Columns {
                 weight,
                 items,
                 plan: roles.as_deref().map(plan).unwrap_or_default(),
-                answer_pairs: compiled.answer_pairs(options.delimiter),
                 before_delimiter: {
                     let mut slots = compiled.byte_slots;
                     slots[usize::from(options.delimiter)] = compiled.slot(None);

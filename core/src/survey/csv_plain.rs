@@ -91,10 +91,9 @@ impl Aggregator {
             match segment {
                 Segment::Items(run) => {
                     // Whole windows of up to 32 answers by their delimiters' positions; what
-                    // they leave (the end of a block, an odd field) eight answers of one byte
-                    // at a time where the line has them, else one field: empty, or one byte on
-                    // the scale; then the delimiter. The run's items are consecutive: so are
-                    // their slots.
+                    // they leave (the last line of a block, an odd field) field by field:
+                    // empty, or one byte on the scale; then the delimiter. The run's items are
+                    // consecutive: so are their slots.
                     let (taken, len) = match buf.get_mut(run.clone()) {
                         Some(cells) => read_answers(bytes, p, cells, &cols.before_delimiter, delim),
                         None => (0, 0),
@@ -102,33 +101,24 @@ impl Aggregator {
                     let mut k = run.start + taken;
                     p += len;
                     while k < run.end {
-                        if run.end - k >= 8 {
-                            // The answers before the first other field (an empty one, say) are
-                            // taken; that field is read alone below.
-                            let good = Self::leading_answers(bytes, p, buf.get_mut(k..k + 8), cols);
-                            k += good;
-                            p += 2 * good;
-                            if good == 8 {
-                                continue;
-                            }
-                        }
                         let Some(slot) = buf.get_mut(k) else {
                             simple = false;
                             break 'line;
                         };
                         k += 1;
-                        let s = bytes
-                            .get(p..p + 2)
-                            .map_or(NO_SLOT, |w| cols.pair_slot([w[0], w[1]]));
-                        if s != NO_SLOT {
-                            *slot = s;
-                            p += 2;
-                        } else if bytes.get(p) == Some(&delim) {
-                            *slot = missing;
-                            p += 1;
-                        } else {
-                            simple = false;
-                            break 'line;
+                        match (bytes.get(p), bytes.get(p + 1)) {
+                            (Some(&b), _) if b == delim => {
+                                *slot = missing;
+                                p += 1;
+                            }
+                            (Some(&b), Some(&after)) if after == delim && cols.before_delimiter[usize::from(b)] != NO_SLOT => {
+                                *slot = cols.before_delimiter[usize::from(b)];
+                                p += 2;
+                            }
+                            _ => {
+                                simple = false;
+                                break 'line;
+                            }
                         }
                     }
                 }
@@ -212,31 +202,6 @@ impl Aggregator {
             tally.rows_used += 1;
         }
         Some(next)
-    }
-
-    /// Of the eight fields at `p`, those before the first that is not one byte on the scale
-    /// followed by the delimiter (the same as field by field, read as 16 bytes at once): their
-    /// slots written to the first of `cells` (eight, or none: then nothing is taken), and
-    /// their number (8 when all are).
-    #[inline]
-    fn leading_answers(bytes: &[u8], p: usize, cells: Option<&mut [u8]>, cols: &Columns) -> usize {
-        let (Some(cells), Some(word)) = (cells, bytes.get(p..p + 16).and_then(|w| <[u8; 16]>::try_from(w).ok())) else {
-            return 0;
-        };
-        // Without branches: a field of another kind is the rare case.
-        let mut found = [0u8; 8];
-        for (slot, pair) in found.iter_mut().zip(word.chunks_exact(2)) {
-            *slot = cols.pair_slot([pair[0], pair[1]]);
-        }
-        // The first NO_SLOT (0xFF) byte: the lowest zero byte of the complement (the classic
-        // test flags it exactly; only bytes above it can be flagged wrongly).
-        let none = !u64::from_le_bytes(found);
-        let zero = none.wrapping_sub(0x0101_0101_0101_0101) & !none & 0x8080_8080_8080_8080;
-        let good = (zero.trailing_zeros() / 8) as usize;
-        for (cell, &slot) in cells.iter_mut().zip(&found).take(good) {
-            *cell = slot;
-        }
-        good
     }
 
     /// One non-empty line (without its line break).

@@ -526,19 +526,6 @@ impl Compiled {
         out
     }
 
-    /// Per two bytes read as a little-endian `u16`, a one-byte answer and then `delimiter`:
-    /// the answer's slot ([`NO_SLOT`] for any other two bytes). A CSV field is checked and
-    /// read in one lookup.
-    pub(crate) fn answer_pairs(&self, delimiter: u8) -> Box<[u8; 1 << 16]> {
-        let mut pairs = Box::new([NO_SLOT; 1 << 16]);
-        for (b, &slot) in (0..=u8::MAX).zip(&self.byte_slots) {
-            if b != delimiter {
-                pairs[usize::from(u16::from_le_bytes([b, delimiter]))] = slot;
-            }
-        }
-        pairs
-    }
-
     /// The slot of an answer given as a float (as data frames hold them): NaN is no answer, a
     /// whole number is a code; `None` when it is off the scale.
     pub(crate) fn float_slot(&self, v: f64) -> Option<u8> {
