@@ -12,8 +12,9 @@
 #
 # Not part of the test command (it takes several minutes). Safe on a fresh machine: creates the
 # virtual environment .venv if missing, installs pandas, polars, svy and maturin into it, builds
-# and installs the par_index wheel if it does not import, and installs R with the survey package
-# from Debian (apt-get) when Rscript or the package is missing.
+# and installs the par_index wheel if it does not import, installs R with the survey package
+# from Debian (apt-get) when Rscript or the package is missing, and the wasm build's tools
+# (scripts/wasm-tools.sh).
 #
 # Environment: BENCH_LARGE=1 adds the 1,000,000-row case (this library and pandas only);
 # BENCH_REPEATS (default 20: this machine is shared and noisy) is the best-of-N count for the fast paths; BENCH_SKIP_CRITERION=1
@@ -146,6 +147,8 @@ measure 0 uncertainty-python "$PY" benches/peers/uncertainty_python.py 10000 3
 # --- JS, sizes -----------------------------------------------------------------------------
 echo "== JS what-if (bindings-wasm/bench/whatif.mjs)"
 # Always rebuilt: a package left from an older build would time (and size) old code.
+# shellcheck source=scripts/wasm-tools.sh
+source scripts/wasm-tools.sh > "$OUT/wasm-tools.log" 2>&1 || echo "   wasm tools FAILED, see $OUT/wasm-tools.log"
 bash bindings-wasm/build.sh > "$OUT/wasm-build.log" 2>&1 || echo "   wasm build FAILED, see $OUT/wasm-build.log"
 (cd bindings-wasm && node bench/whatif.mjs) > "$OUT/js-whatif.log" 2>&1 || echo "   FAILED, see $OUT/js-whatif.log"
 cat "$OUT/js-whatif.log"

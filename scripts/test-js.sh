@@ -18,25 +18,12 @@ cd "$root"
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 echo "== tools"
-command -v node >/dev/null || { echo "node (>= 18) is required" >&2; exit 1; }
-command -v cargo >/dev/null || { echo "cargo (rustup) is required" >&2; exit 1; }
-if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
-  rustup target add wasm32-unknown-unknown
-fi
-want="$(grep -o '^wasm-bindgen = "=[0-9.]*"' Cargo.toml | grep -o '[0-9][0-9.]*')"
-have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)"
-if [ "$want" != "$have" ]; then
-  echo "installing wasm-bindgen-cli $want (found: ${have:-none})"
-  cargo install wasm-bindgen-cli --version "$want"
-fi
+# shellcheck source=scripts/wasm-tools.sh
+source "$root/scripts/wasm-tools.sh"
 chromium="${CHROMIUM:-/usr/bin/chromium}"
 if [ ! -x "$chromium" ]; then
   sudo_if_needed apt-get update
   sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
-fi
-# npm packages (binaryen's wasm-opt, typescript, playwright-core) from the committed lock file.
-if [ ! -f "$wasm/node_modules/.package-lock.json" ] || [ "$wasm/package-lock.json" -nt "$wasm/node_modules/.package-lock.json" ]; then
-  (cd "$wasm" && npm ci --no-audit --no-fund)
 fi
 echo "node $(node --version), $(wasm-bindgen --version), $("$chromium" --version 2>/dev/null | head -1)"
 

@@ -12,16 +12,29 @@ use std::sync::OnceLock;
 /// threads of its own instead. Each thread gets its own `state` from `init` (for caches and
 /// scratch that are not shared; `f`'s results must not depend on it). Runs on this thread alone
 /// when `threads` is 1, the work is small, or on WebAssembly.
-pub(crate) fn map_chunks<T: Sync, S, R: Send>(
+pub(crate) fn map_chunks<T: Sync, S: Send, R: Send>(
     items: &[T],
     threads: usize,
     min_chunk: usize,
     init: &(dyn Fn() -> S + Sync),
     f: &(dyn Fn(&mut S, &T) -> R + Sync),
 ) -> Vec<R> {
+    map_chunks_keeping_states(items, threads, min_chunk, init, f).0
+}
+
+/// [`map_chunks`], also returning each thread's state once its chunks are done (one state per
+/// thread that ran; a thread maps its chunks in order, each chunk's items in order).
+pub(crate) fn map_chunks_keeping_states<T: Sync, S: Send, R: Send>(
+    items: &[T],
+    threads: usize,
+    min_chunk: usize,
+    init: &(dyn Fn() -> S + Sync),
+    f: &(dyn Fn(&mut S, &T) -> R + Sync),
+) -> (Vec<R>, Vec<S>) {
     let serial = || {
         let mut state = init();
-        items.iter().map(|t| f(&mut state, t)).collect::<Vec<R>>()
+        let results = items.iter().map(|t| f(&mut state, t)).collect::<Vec<R>>();
+        (results, vec![state])
     };
     let min_chunk = min_chunk.max(1);
     let parts = threads.min(items.len() / min_chunk);
@@ -42,13 +55,18 @@ pub(crate) fn map_chunks<T: Sync, S, R: Send>(
             };
             done.push((k, chunk.iter().map(|t| f(&mut state, t)).collect()));
         }
-        done
+        (state, done)
     };
     match on_workers(parts, &run) {
-        Some(done) => {
-            let mut all: Vec<(usize, Vec<R>)> = done.into_iter().flatten().collect();
+        Some(threads) => {
+            let mut states = Vec::with_capacity(threads.len());
+            let mut all: Vec<(usize, Vec<R>)> = Vec::new();
+            for (state, done) in threads {
+                states.push(state);
+                all.extend(done);
+            }
             all.sort_unstable_by_key(|(k, _)| *k);
-            all.into_iter().flat_map(|(_, r)| r).collect()
+            (all.into_iter().flat_map(|(_, r)| r).collect(), states)
         }
         None => serial(),
     }

@@ -104,6 +104,7 @@ fn any_thread_count_gives_the_row_by_row_result() {
     for threads in [2, 3, 8] {
         let (parallel, report) = read(&text, threads);
         assert!(parallel == serial, "{threads} threads: state differs");
+        assert_eq!(parallel.to_state_json(), serial.to_state_json(), "{threads} threads");
         assert_eq!(report, serial_report, "{threads} threads: report differs");
     }
     // Without the conflict, pieces merge (the parallel path is taken) and still agree.
@@ -174,6 +175,39 @@ fn a_rejected_row_leaves_no_trace_on_any_thread_count() {
             assert!(parallel == serial, "{threads} threads: state differs");
             assert_eq!(preport, report, "{threads} threads: report differs");
         }
+    }
+}
+
+/// Units first seen in every part of the file (each thread keeps one state over its pieces):
+/// the state lists them in the order the file first shows them, on any number of threads, as
+/// its JSON shows.
+#[test]
+fn units_keep_the_order_of_the_file_on_any_thread_count() {
+    let mut text = String::from("unit,q1,q2\n");
+    for r in 0..320_000u32 {
+        // Unit u{k} first shows up at row 8000 k; one row in seven is of an earlier unit.
+        let unit = if r % 7 == 3 { r / 16_000 } else { r / 8000 };
+        text.push_str(&format!("u{unit},{},{}\n", r % 5 + 1, r % 3 + 3));
+    }
+    // Pieces of at least 256 KiB, about four a thread: eight pieces on two threads.
+    assert!(text.len() > 8 * 256 * 1024, "{} bytes", text.len());
+    let design = SurveyDesign::from_item_codes(&["q1", "q2"]).unwrap();
+    let read = |threads: usize| {
+        let options = CsvOptions {
+            threads: Some(threads),
+            ..CsvOptions::new("unit")
+        };
+        aggregate_csv(text.as_bytes(), &design, &options).unwrap()
+    };
+    let (serial, report) = read(1);
+    assert_eq!(report.rows_used, 320_000);
+    let json = serial.to_state_json();
+    let first: Vec<usize> = ["\"u0\"", "\"u1\"", "\"u39\""].iter().map(|id| json.find(id).unwrap()).collect();
+    assert!(first[0] < first[1] && first[1] < first[2], "{first:?}");
+    for threads in [2, 3, 8] {
+        let (parallel, preport) = read(threads);
+        assert_eq!(parallel.to_state_json(), json, "{threads} threads");
+        assert_eq!(preport, report, "{threads} threads");
     }
 }
 

@@ -163,6 +163,28 @@ impl Aggregator {
         }
     }
 
+    /// Puts the units in the order of their first mention in `ids`; units not named follow in
+    /// their order. (States read apart on threads are merged in thread order; this restores
+    /// the order of the file.)
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(crate) fn order_units<'a>(&mut self, ids: impl Iterator<Item = &'a str>) {
+        let mut units: Vec<Option<UnitState>> = std::mem::take(&mut self.units).into_iter().map(Some).collect();
+        let mut ordered = Vec::with_capacity(units.len());
+        for id in ids {
+            let unit = self.index.get(id.as_bytes()).and_then(|&i| units.get_mut(i)).and_then(Option::take);
+            ordered.extend(unit);
+        }
+        ordered.extend(units.into_iter().flatten());
+        self.index.clear();
+        for (i, u) in ordered.iter().enumerate() {
+            self.index.insert(u.id.as_bytes().into(), i);
+        }
+        self.units = ordered;
+        // Both name units by their old places.
+        self.recent = RecentIds::default();
+        self.last = None;
+    }
+
     /// A new unit (not seen before) with its group; returns its state's index.
     pub(crate) fn push_unit(&mut self, id: &str, group: Option<&str>) -> usize {
         let i = self.units.len();
