@@ -23,7 +23,9 @@ pub(crate) fn map_chunks<T: Sync, S: Send, R: Send>(
 }
 
 /// [`map_chunks`], also returning each thread's state once its chunks are done (one state per
-/// thread that ran; a thread maps its chunks in order, each chunk's items in order).
+/// thread that ran). Here `f`'s results may depend on the state: a thread claims chunks in
+/// increasing order and maps each chunk's items in order, so a state has seen the items of
+/// its thread in the order of `items`.
 pub(crate) fn map_chunks_keeping_states<T: Sync, S: Send, R: Send>(
     items: &[T],
     threads: usize,

@@ -112,8 +112,8 @@ impl UnitState {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Aggregator {
-    /// Shared by the states of one aggregation's pieces: a piece's state is made without
-    /// copying them, and states of the same design merge without comparing it field by field.
+    /// Shared by the states of one aggregation's threads: such a state is made without copying
+    /// them, and states of the same design merge without comparing it field by field.
     pub(crate) design: Arc<SurveyDesign>,
     pub(crate) compiled: Arc<Compiled>,
     pub(crate) options: AggregateOptions,
@@ -148,7 +148,7 @@ impl Aggregator {
         })
     }
 
-    /// An empty state of the same design and options (for a piece read on another thread).
+    /// An empty state of the same design and options (for the pieces read on one thread).
     pub(crate) fn empty_like(&self) -> Aggregator {
         Aggregator {
             design: Arc::clone(&self.design),
@@ -495,7 +495,8 @@ impl Aggregator {
         if self.options.weighted || self.compiled.has_filters {
             return None;
         }
-        // The raw field's key maps to the state its trimmed id has (units are never renumbered).
+        // The raw field's key maps to the state its trimmed id has (units are renumbered only by
+        // `order_units`, which forgets these keys).
         let remembered = key.and_then(|k| self.recent.get(k)).map(|i| i as usize);
         let i = match remembered {
             Some(i) => i,

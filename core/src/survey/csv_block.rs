@@ -5,8 +5,8 @@
 //!
 //! A block with a quote is left to the general splitter (each piece looks for one in its own
 //! bytes first). If a piece rejected a row for a reason that depends on earlier rows (a group
-//! conflict, a weight-sum overflow), or merging the pieces fails for such a reason, the block
-//! is read on one thread instead: the outcome never depends on the number of threads.
+//! conflict, a weight-sum overflow), or merging the threads' states fails for such a reason,
+//! the block is read on one thread instead: the outcome never depends on the number of threads.
 
 use super::aggregate::Aggregator;
 use super::csv::{Columns, Tally};

@@ -18,6 +18,7 @@ fn field_len(bytes: &[u8], p: usize, delim: u8) -> usize {
     // The classic zero-byte test: its lowest flag is exact (only bytes above a zero byte can
     // be flagged wrongly), so the lowest flag of the three tests is the first match.
     let zeros = |x: u64| x.wrapping_sub(ONES) & !x & (ONES << 7);
+    let mut q = p;
     // Most unit ids and weights end within 16 bytes: one SIMD compare per byte sought.
     if let Some(w) = bytes.get(p..p + 16).and_then(|w| <[u8; 16]>::try_from(w).ok()) {
         let w = u8x16::new(w);
@@ -26,8 +27,8 @@ fn field_len(bytes: &[u8], p: usize, delim: u8) -> usize {
         if mask != 0 {
             return mask.trailing_zeros() as usize;
         }
+        q += 16;
     }
-    let mut q = p;
     while let Some(word) = bytes.get(q..q + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
         let x = u64::from_le_bytes(word);
         let hits = zeros(x ^ (ONES * u64::from(delim))) | zeros(x ^ (ONES * u64::from(b'\n'))) | zeros(x ^ (ONES * u64::from(b'\r')));
