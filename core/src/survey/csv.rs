@@ -1,6 +1,8 @@
 //! Streaming CSV input: any size, from any reader, every rejected row reported.
 
 use super::aggregate::{AggregateOptions, Aggregator};
+#[cfg(not(target_arch = "wasm32"))]
+use super::csv_common::CommonShape;
 use super::csv_split::{Next, Record, Splitter};
 use super::design::{Compiled, SurveyDesign, NO_SLOT};
 use super::error::SurveyError;
@@ -202,6 +204,9 @@ pub(crate) struct Columns {
     /// The slot of the byte before a delimiter in a run of answers: a one-byte answer's, no
     /// answer's for the delimiter itself (an empty field), [`NO_SLOT`] for any other byte.
     pub(crate) before_delimiter: [u8; 256],
+    /// The header's shape when it is the common one (see `csv_common`).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(crate) common: Option<CommonShape>,
 }
 
 /// A stretch of columns for the fast path of quote-free lines.
@@ -283,6 +288,10 @@ impl Columns {
             roles[col] = role;
         }
         let roles = single.then_some(roles);
+        let mut before_delimiter = compiled.byte_slots;
+        before_delimiter[usize::from(options.delimiter)] = compiled.slot(None);
+        #[cfg(not(target_arch = "wasm32"))]
+        let common = roles.as_deref().and_then(|r| CommonShape::of(r, &before_delimiter, options.delimiter));
         Ok((
             Columns {
                 names,
@@ -292,11 +301,9 @@ impl Columns {
                 weight,
                 items,
                 plan: roles.as_deref().map(plan).unwrap_or_default(),
-                before_delimiter: {
-                    let mut slots = compiled.byte_slots;
-                    slots[usize::from(options.delimiter)] = compiled.slot(None);
-                    slots
-                },
+                before_delimiter,
+                #[cfg(not(target_arch = "wasm32"))]
+                common,
                 roles,
             },
             ignored,

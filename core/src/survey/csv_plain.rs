@@ -4,6 +4,8 @@
 
 use super::aggregate::Aggregator;
 use super::csv_answers::read_answers;
+#[cfg(not(target_arch = "wasm32"))]
+use super::csv_common::PendingCounts;
 use super::csv::{Columns, Role, Segment, Tally};
 use super::csv_split::{Next, Splitter};
 use super::design::NO_SLOT;
@@ -46,6 +48,27 @@ impl Aggregator {
     /// Stops at a line holding a lone `\r` (a line break for the general splitter) and returns
     /// the bytes consumed and the line feeds in them.
     pub(crate) fn add_plain(&mut self, bytes: &[u8], line: u64, cols: &Columns, tally: &mut Tally) -> (usize, u64) {
+        // Lines of the common shape are counted straight from their bytes where the state
+        // counts rows without weights or filters (see `counts_as_known`); their counts wait
+        // in byte lanes until the end.
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Some(shape) = cols.common.as_ref().filter(|_| !self.options.weighted && !self.compiled.has_filters) {
+            let mut pending = PendingCounts::new(shape);
+            let done = self.add_plain_lines(bytes, line, cols, tally, |agg, bytes, pos, tally| {
+                agg.add_common_line(bytes, pos, shape, &mut pending, tally)
+            });
+            self.flush_pending(pending, shape);
+            return done;
+        }
+        self.add_plain_lines(bytes, line, cols, tally, |_, _, _, _| None)
+    }
+
+    /// [`add_plain`](Aggregator::add_plain), each line first offered to `common` (which adds
+    /// it and returns where the next starts, or does nothing).
+    fn add_plain_lines<F>(&mut self, bytes: &[u8], line: u64, cols: &Columns, tally: &mut Tally, mut common: F) -> (usize, u64)
+    where
+        F: FnMut(&mut Aggregator, &[u8], usize, &mut Tally) -> Option<usize>,
+    {
         let Some(roles) = cols.roles.as_deref() else {
             return (0, 0);
         };
@@ -53,7 +76,13 @@ impl Aggregator {
         let mut line = line;
         let mut feeds = 0;
         while pos < bytes.len() {
-            // Most lines: one-byte answers and a known unit, counted as they are scanned.
+            if let Some(next) = common(self, bytes, pos, tally) {
+                feeds += 1; // a common line ends with `\n`
+                pos = next;
+                line += 1;
+                continue;
+            }
+            // Most other lines: one-byte answers and a known unit, counted as they are scanned.
             if let Some(next) = self.add_simple_line(bytes, pos, line, cols, tally) {
                 feeds += u64::from(next > 0 && bytes[next - 1] == b'\n');
                 pos = next;

@@ -1,0 +1,463 @@
+//! The line shape of most survey exports, counted straight from its bytes: a few leading
+//! columns (the unit, perhaps a group, columns not read), then every item's column in design
+//! order to the end of the line, each answer empty or one byte.
+//!
+//! One pass of SIMD compares over the line finds its delimiters, its end and the bytes that are
+//! one-byte answers; the line is checked as a whole from these masks. Its answers are then
+//! gathered into one byte per item, 16 items to a vector, without a step per field: with no
+//! empty field before it, item `k`'s answer is byte `2k` of the answers; after `j` empty
+//! fields, byte `2k - j`. So the even bytes from `j` bytes before the answers, taken at once
+//! (`u8x16::narrow_i16x8`), give every item after the `j`-th empty field. Each answer byte is
+//! then counted for its unit in byte lanes ([`PendingCounts`]), added to the state's counts
+//! every 255 lines of a unit and at the end of the block.
+//!
+//! Any other line is left to the fast path of `csv_plain`, which reads exactly what the general
+//! splitter reads: so does this one (a property below).
+
+use super::aggregate::Aggregator;
+use super::csv::{Role, Tally};
+use super::short_ids::short_key_at;
+use wide::{i16x8, u8x16};
+
+/// The longest line taken, in 16-byte chunks (its masks fit a `u128`).
+const CHUNKS: usize = 8;
+
+/// At most this many ranges of bytes are one-byte answers (e.g. `1`-`5` and a missing code
+/// `9`); a scale with more is left to the other paths.
+const RANGES: usize = 2;
+
+/// Vectors of 16 answers a line's items take at most.
+const GROUPS: usize = 4;
+
+/// The most items of the shape.
+const MAX_ITEMS: usize = 16 * GROUPS;
+
+/// Lane `i` of group `g` is `16 * g + i`: the item of each lane.
+const LANES: [[u8; 16]; GROUPS] = {
+    let mut out = [[0u8; 16]; GROUPS];
+    let mut i = 0;
+    while i < MAX_ITEMS {
+        out[i / 16][i % 16] = i as u8;
+        i += 1;
+    }
+    out
+};
+
+/// A header of the common shape, for one design and delimiter.
+#[derive(Debug, Clone)]
+pub(crate) struct CommonShape {
+    /// The parts of the columns before the answers: the unit, a group, columns not read.
+    lead: Vec<Role>,
+    /// The item columns after them: items `0..items` of the design, in order, to the end.
+    items: usize,
+    /// Byte ranges (inclusive) of the one-byte answers.
+    answers: [(u8, u8); RANGES],
+    /// Each one-byte answer and its slot.
+    values: Vec<(u8, u8)>,
+    /// The slot of an empty field.
+    missing: u8,
+    delimiter: u8,
+}
+
+impl CommonShape {
+    /// The shape of a header's columns (`roles`), when it is the common one and its one-byte
+    /// answers (the bytes with a slot in `before_delimiter`, other than the delimiter) form at
+    /// most [`RANGES`] ranges, none of them a line break.
+    pub(crate) fn of(roles: &[Role], before_delimiter: &[u8; 256], delimiter: u8) -> Option<Self> {
+        let lead = roles.iter().take_while(|r| matches!(r, Role::Unit | Role::Group | Role::Ignored)).count();
+        let items = roles.len() - lead;
+        let in_order = roles[lead..].iter().enumerate().all(|(k, r)| *r == Role::Item(k));
+        if lead == 0 || items == 0 || items > MAX_ITEMS || !in_order || !roles[..lead].contains(&Role::Unit) {
+            return None;
+        }
+        let mut answers = [(0u8, 0u8); RANGES];
+        let mut found = 0;
+        let mut b = 0usize;
+        while b < 256 {
+            let is_answer = |b: usize| b != usize::from(delimiter) && before_delimiter[b] != super::design::NO_SLOT;
+            if !is_answer(b) {
+                b += 1;
+                continue;
+            }
+            let lo = b;
+            while b + 1 < 256 && is_answer(b + 1) {
+                b += 1;
+            }
+            let range = (u8::try_from(lo).ok()?, u8::try_from(b).ok()?);
+            if found == RANGES || (range.0..=range.1).any(|x| matches!(x, b'\n' | b'\r')) {
+                return None;
+            }
+            answers[found] = range;
+            found += 1;
+            b += 1;
+        }
+        // Unused ranges repeat the first (an empty range would still match some byte).
+        let first = *answers.first()?;
+        if found == 0 {
+            return None;
+        }
+        for range in answers.iter_mut().skip(found) {
+            *range = first;
+        }
+        let values = (0..=255u8)
+            .filter(|&b| b != delimiter && before_delimiter[usize::from(b)] != super::design::NO_SLOT)
+            .map(|b| (b, before_delimiter[usize::from(b)]))
+            .collect();
+        Some(CommonShape {
+            lead: roles[..lead].to_vec(),
+            items,
+            answers,
+            values,
+            missing: before_delimiter[usize::from(delimiter)],
+            delimiter,
+        })
+    }
+
+    /// Bits of a line's first `16 * CHUNKS` bytes from `pos`: delimiters, one-byte answers,
+    /// and the position of its first line break (`\n` or `\r`). `None` when the line is longer
+    /// or the bytes end first. Read 32 bytes at a time, so that lines of about the same length
+    /// take the same branches.
+    #[inline]
+    fn masks(&self, bytes: &[u8], pos: usize) -> Option<(u128, u128, usize)> {
+        let window: &[u8; 16 * CHUNKS] = bytes.get(pos..pos + 16 * CHUNKS)?.try_into().ok()?;
+        let delim = u8x16::splat(self.delimiter);
+        let (lf, cr) = (u8x16::splat(b'\n'), u8x16::splat(b'\r'));
+        let [(lo0, hi0), (lo1, hi1)] = self.answers;
+        let (lo0, hi0, lo1, hi1) = (u8x16::splat(lo0), u8x16::splat(hi0), u8x16::splat(lo1), u8x16::splat(hi1));
+        let two_ranges = self.answers[0] != self.answers[1];
+        let (mut delims, mut answers) = (0u128, 0u128);
+        for step in 0..CHUNKS / 2 {
+            let (mut d, mut a, mut breaks) = (0u32, 0u32, 0u32);
+            for c in 0..2 {
+                let chunk = load(window, 32 * step + 16 * c);
+                let mut ok = chunk.max(lo0).min(hi0).simd_eq(chunk);
+                if two_ranges {
+                    ok |= chunk.max(lo1).min(hi1).simd_eq(chunk);
+                }
+                d |= chunk.simd_eq(delim).to_bitmask() << (16 * c);
+                a |= ok.to_bitmask() << (16 * c);
+                breaks |= (chunk.simd_eq(lf) | chunk.simd_eq(cr)).to_bitmask() << (16 * c);
+            }
+            delims |= u128::from(d) << (32 * step);
+            answers |= u128::from(a) << (32 * step);
+            if breaks != 0 {
+                return Some((delims, answers, 32 * step + breaks.trailing_zeros() as usize));
+            }
+        }
+        None
+    }
+
+    /// Bytes `at`, `at + 2`, ..., `at + 126` in lanes: 16 items to a vector.
+    #[inline]
+    fn evens(bytes: &[u8], at: usize) -> Option<[u8x16; GROUPS]> {
+        let window: &[u8; 32 * GROUPS] = bytes.get(at..at + 32 * GROUPS)?.try_into().ok()?;
+        let low = i16x8::splat(0xFF);
+        let half = |i: usize| bytemuck::cast::<u8x16, i16x8>(load(window, 16 * i)) & low;
+        Some(std::array::from_fn(|g| u8x16::narrow_i16x8(half(2 * g), half(2 * g + 1))))
+    }
+
+    /// Each item's answer byte (the delimiter for an empty field) of a checked line whose
+    /// answers start at `p`: the even bytes from `p`, then after each empty field the even
+    /// bytes from one byte earlier, for the items after it.
+    #[inline]
+    fn gather(&self, bytes: &[u8], p: usize) -> Option<[u8x16; GROUPS]> {
+        let delim = u8x16::splat(self.delimiter);
+        let items = if self.items == MAX_ITEMS { u64::MAX } else { (1u64 << self.items) - 1 };
+        let mut out = Self::evens(bytes, p)?;
+        let mut shift = 0;
+        let mut from = 0u32;
+        loop {
+            let mut empty = 0u64;
+            for (g, v) in out.iter().enumerate() {
+                empty |= u64::from(v.simd_eq(delim).to_bitmask()) << (16 * g);
+            }
+            let empty = empty & items & u64::MAX.checked_shl(from).unwrap_or(0);
+            if empty == 0 {
+                return Some(out);
+            }
+            // Field `k` is empty: the items after it are one byte earlier.
+            from = empty.trailing_zeros() + 1;
+            shift += 1;
+            let next = Self::evens(bytes, p.checked_sub(shift)?)?;
+            let from_lane = u8x16::splat(u8::try_from(from).ok()?);
+            for ((v, n), lanes) in out.iter_mut().zip(next).zip(LANES) {
+                let lanes = u8x16::new(lanes);
+                let after = lanes.max(from_lane).simd_eq(lanes);
+                *v = after.bitselect(n, *v);
+            }
+        }
+    }
+}
+
+/// Sixteen bytes of `window` from `at` (a constant offset once inlined).
+#[inline(always)]
+fn load<const N: usize>(window: &[u8; N], at: usize) -> u8x16 {
+    u8x16::new(window.get(at..at + 16).and_then(|w| <[u8; 16]>::try_from(w).ok()).unwrap_or_default())
+}
+
+/// Counts of a block's common lines, by answer byte, in byte lanes: per unit, per one-byte
+/// answer, one vector per 16 items. Added to the units' counts before a lane can overflow
+/// (every 255 lines of a unit) and at the end of the block.
+pub(crate) struct PendingCounts {
+    /// Per unit and one-byte answer, a vector per 16 items.
+    lanes: Vec<[u8x16; GROUPS]>,
+    /// Per unit: its lines in `lanes`.
+    lines: Vec<u8>,
+    per_unit: usize,
+}
+
+impl PendingCounts {
+    pub(crate) fn new(shape: &CommonShape) -> Self {
+        PendingCounts {
+            lanes: Vec::new(),
+            lines: Vec::new(),
+            per_unit: shape.values.len(),
+        }
+    }
+}
+
+impl Aggregator {
+    /// Adds the pending counts of unit `state` to its counts and clears them.
+    fn flush_unit(&mut self, pending: &mut PendingCounts, shape: &CommonShape, state: usize) {
+        let stride = self.compiled.n_levels + 2;
+        let (Some(unit), Some(lines)) = (self.units.get_mut(state), pending.lines.get_mut(state)) else {
+            return;
+        };
+        let Some(lanes) = pending.lanes.get_mut(state * pending.per_unit..(state + 1) * pending.per_unit) else {
+            return;
+        };
+        let arrays: Vec<[[u8; 16]; GROUPS]> = lanes.iter().map(|v| v.map(|x| x.to_array())).collect();
+        for (k, cells) in unit.counts.chunks_exact_mut(stride).enumerate().take(shape.items) {
+            let mut answered = 0u64;
+            for (v, &(_, slot)) in shape.values.iter().enumerate() {
+                let n = arrays.get(v).map_or(0, |a| u64::from(a[k / 16 % GROUPS][k % 16]));
+                if let Some(c) = cells.get_mut(usize::from(slot)) {
+                    *c += n;
+                }
+                answered += n;
+            }
+            if let Some(c) = cells.get_mut(usize::from(shape.missing)) {
+                *c += u64::from(*lines).saturating_sub(answered);
+            }
+        }
+        lanes.fill([u8x16::splat(0); GROUPS]);
+        *lines = 0;
+    }
+
+    /// Adds every unit's pending counts to its counts.
+    pub(crate) fn flush_pending(&mut self, mut pending: PendingCounts, shape: &CommonShape) {
+        for state in 0..pending.lines.len() {
+            if pending.lines[state] > 0 {
+                self.flush_unit(&mut pending, shape, state);
+            }
+        }
+    }
+
+    /// Counts the line at `pos` when it has the common shape, every answer on the scale or
+    /// empty, and its unit is known with its group (as
+    /// [`counts_as_known`](Aggregator::counts_as_known) allows). Returns where the next line
+    /// starts; `None` (nothing done) for any other line.
+    #[inline]
+    pub(crate) fn add_common_line(
+        &mut self,
+        bytes: &[u8],
+        pos: usize,
+        shape: &CommonShape,
+        pending: &mut PendingCounts,
+        tally: &mut Tally,
+    ) -> Option<usize> {
+        let (delims, answers, end) = shape.masks(bytes, pos)?;
+        let in_line = (1u128 << end) - 1;
+        let mut delims = delims & in_line;
+        // The leading fields: each ends at the next delimiter.
+        let (mut unit, mut group) = ((0, 0), None);
+        let mut start = 0;
+        for role in &shape.lead {
+            if delims == 0 {
+                return None;
+            }
+            let sep = delims.trailing_zeros() as usize;
+            delims &= delims - 1;
+            match role {
+                Role::Unit => unit = (pos + start, pos + sep),
+                Role::Group => group = Some((pos + start, pos + sep)),
+                _ => {}
+            }
+            start = sep + 1;
+        }
+        // The answers, from `start` to the line break: every byte a delimiter or a one-byte
+        // answer, no two answers side by side, and one field per item.
+        let region = in_line & !((1u128 << start) - 1);
+        let on_scale = answers & region;
+        if !(delims | answers) & region != 0 || on_scale & (on_scale >> 1) != 0 || delims.count_ones() as usize + 1 != shape.items {
+            return None;
+        }
+        let next = match (bytes.get(pos + end), bytes.get(pos + end + 1)) {
+            (Some(b'\n'), _) => pos + end + 1,
+            (Some(b'\r'), Some(b'\n')) => pos + end + 2,
+            _ => return None,
+        };
+        let unit_id = bytes.get(unit.0..unit.1)?;
+        let group = group.and_then(|(a, b)| bytes.get(a..b));
+        let answers = shape.gather(bytes, pos + start)?;
+        let state = self.counts_as_known(unit_id, short_key_at(bytes, unit.0, unit.1), group)?;
+        self.units.get_mut(state)?.respondents += 1;
+        if pending.lines.len() <= state {
+            pending.lines.resize(state + 1, 0);
+            pending.lanes.resize((state + 1) * pending.per_unit, [u8x16::splat(0); GROUPS]);
+        }
+        if let Some(lanes) = pending.lanes.get_mut(state * pending.per_unit..(state + 1) * pending.per_unit) {
+            for (&(byte, _), counts) in shape.values.iter().zip(lanes) {
+                let byte = u8x16::splat(byte);
+                for (c, a) in counts.iter_mut().zip(answers) {
+                    // A match is all ones, -1: subtracting it counts one.
+                    *c -= a.simd_eq(byte);
+                }
+            }
+        }
+        if let Some(lines) = pending.lines.get_mut(state) {
+            *lines += 1;
+            if *lines == u8::MAX {
+                self.flush_unit(pending, shape, state);
+            }
+        }
+        tally.rows_read += 1;
+        tally.rows_used += 1;
+        Some(next)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use crate::survey::csv::Columns;
+    use crate::survey::csv_split::{Next, Splitter};
+    use crate::survey::{AggregateOptions, CsvOptions, SurveyDesign};
+    use proptest::prelude::*;
+
+    /// A state and the columns of `header`: items q1..q`items` on the scale 1-5, missing code 9
+    /// and not-applicable code 0 when `codes`, a group column `g` when the header has one.
+    fn setup(header: &str, items: usize, codes: bool) -> (Aggregator, Columns) {
+        let list: Vec<String> = (1..=items).map(|k| format!(r#"{{"code": "q{k}", "element": "e"}}"#)).collect();
+        let codes = if codes { r#", "missing_codes": [9], "not_applicable_codes": [0]"# } else { "" };
+        let design =
+            SurveyDesign::from_json(&format!(r#"{{"elements": [{{"code": "e"}}], "items": [{}]{codes}}}"#, list.join(", "))).unwrap();
+        let options = CsvOptions {
+            group_column: header.split(',').any(|c| c == "g").then(|| "g".into()),
+            ..CsvOptions::new("unit")
+        };
+        let mut split = Splitter::new(b',');
+        let line = format!("{header}\n");
+        let Next::Record(record) = split.next(line.as_bytes(), true) else { panic!("no header") };
+        let agg = Aggregator::new(&design, AggregateOptions { weighted: false }).unwrap();
+        let (cols, _) = Columns::from_header(&record, &design, &agg.compiled, &options).unwrap();
+        (agg, cols)
+    }
+
+    fn header(lead: &str, items: usize) -> String {
+        let qs: Vec<String> = (1..=items).map(|k| format!("q{k}")).collect();
+        format!("{lead},{}", qs.join(","))
+    }
+
+    #[test]
+    fn which_headers_have_the_common_shape() {
+        let shape = |lead: &str, items: usize, codes: bool| setup(&header(lead, items), items, codes).1.common.is_some();
+        assert!(shape("unit", 33, false));
+        assert!(shape("unit,g,note", 19, true));
+        assert!(shape("note,unit", 64, false));
+        // More than 64 items; no unit before the answers; an item column before the unit.
+        assert!(!shape("unit", 65, false));
+        let (_, cols) = setup("q1,unit,q2", 2, false);
+        assert!(cols.common.is_none());
+        let (_, cols) = setup("q2,q1,unit", 2, false);
+        assert!(cols.common.is_none());
+        // Items out of design order.
+        let (_, cols) = setup("unit,q2,q1", 2, false);
+        assert!(cols.common.is_none());
+    }
+
+    #[test]
+    fn one_byte_answers_in_at_most_two_ranges() {
+        let slots = |codes: &[u8]| {
+            let mut s = [super::super::design::NO_SLOT; 256];
+            for (i, &c) in codes.iter().enumerate() {
+                s[usize::from(c)] = i as u8;
+            }
+            s[usize::from(b',')] = 9;
+            s
+        };
+        let roles = [Role::Unit, Role::Item(0)];
+        let one = CommonShape::of(&roles, &slots(b"12345"), b',').unwrap();
+        assert_eq!(one.answers, [(b'1', b'5'), (b'1', b'5')]);
+        assert_eq!(one.values.len(), 5);
+        let two = CommonShape::of(&roles, &slots(b"0123459"), b',').unwrap();
+        assert_eq!(two.answers, [(b'0', b'5'), (b'9', b'9')]);
+        assert!(CommonShape::of(&roles, &slots(b"1357"), b',').is_none());
+        // No one-byte answer at all (a scale of two-digit codes).
+        assert!(CommonShape::of(&roles, &slots(b""), b',').is_none());
+    }
+
+    #[test]
+    fn six_hundred_lines_of_one_unit_are_counted_exactly() {
+        // More than 255 lines of a unit in one block: its byte lanes are added to its counts
+        // before they overflow. Line i answers q1 with 1 + i % 5, leaves q2 empty every third
+        // line, and answers q3 with 5.
+        let (mut agg, cols) = setup(&header("unit", 3), 3, false);
+        let mut bytes = Vec::new();
+        for i in 0..600 {
+            let q2 = if i % 3 == 0 { String::new() } else { "4".into() };
+            bytes.extend_from_slice(format!("A,{},{q2},5\n", 1 + i % 5).as_bytes());
+        }
+        let mut t = Tally::default();
+        agg.add_plain_or_split(&bytes, 2, &cols, &mut t);
+        assert_eq!((t.rows_read, t.rows_used), (600, 600));
+        let u = &agg.units[0];
+        assert_eq!(u.respondents, 600);
+        // Per item: levels 1-5, missing, not applicable.
+        assert_eq!(u.counts[0..7], [120, 120, 120, 120, 120, 0, 0]);
+        assert_eq!(u.counts[7..14], [0, 0, 0, 400, 0, 200, 0]);
+        assert_eq!(u.counts[14..21], [0, 0, 0, 0, 600, 0, 0]);
+    }
+
+    /// Lines of the header `unit,g,note,q1..q19`: mostly one-byte answers and blanks, sometimes
+    /// an odd cell, a field too many or too few, a line break of another kind.
+    fn body() -> impl Strategy<Value = Vec<u8>> {
+        let answer = prop_oneof![
+            30 => prop::sample::select(vec!["1", "4", "5", "9", "0"]),
+            6 => Just(""),
+            1 => prop::sample::select(vec!["7", "x", "44", " 4", "\r", "-1"]),
+        ];
+        let unit = prop_oneof![10 => prop::sample::select(vec!["A", "B", "unit-17"]), 1 => prop::sample::select(vec![" A", "", "C\r"])];
+        let group = prop_oneof![10 => prop::sample::select(vec!["", "g"]), 1 => prop::sample::select(vec!["h", " g"])];
+        let note = prop::sample::select(vec!["", "n", "a longer note of some 40 bytes or so...."]);
+        let answers = prop_oneof![20 => prop::collection::vec(answer.clone(), 19..=19), 1 => prop::collection::vec(answer, 17..22)];
+        let end = prop_oneof![20 => Just("\n"), 3 => Just("\r\n"), 1 => Just("\r"), 1 => Just("\n\n")];
+        let line = (unit, group, note, answers, end);
+        prop::collection::vec(line, 0..60).prop_map(|lines| {
+            let mut out = Vec::new();
+            for (unit, group, note, answers, end) in lines {
+                out.extend_from_slice(format!("{unit},{group},{note},{}{end}", answers.join(",")).as_bytes());
+            }
+            out
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// Lines of the common shape counted from their bytes, and every other line, give what
+        /// the general splitter gives: same state, rows, rejections and line numbers.
+        #[test]
+        fn common_lines_equal_the_general_splitter(bytes in body(), codes in any::<bool>()) {
+            let (mut general, cols) = setup(&header("unit,g,note", 19), 19, codes);
+            prop_assert!(cols.common.is_some());
+            let mut fast = general.clone();
+            let (mut t1, mut t2) = (Tally::default(), Tally::default());
+            general.add_records(&bytes, 2, &cols, &mut t1);
+            fast.add_plain_or_split(&bytes, 2, &cols, &mut t2);
+            prop_assert!(general == fast);
+            prop_assert_eq!((t1.rows_read, t1.rows_used, t1.state_dependent), (t2.rows_read, t2.rows_used, t2.state_dependent));
+            prop_assert_eq!(t1.rejections, t2.rejections);
+        }
+    }
+}
