@@ -67,7 +67,9 @@ impl CommonShape {
         let lead = roles.iter().take_while(|r| matches!(r, Role::Unit | Role::Group | Role::Ignored)).count();
         let items = roles.len() - lead;
         let in_order = roles[lead..].iter().enumerate().all(|(k, r)| *r == Role::Item(k));
-        if lead == 0 || items == 0 || items > MAX_ITEMS || !in_order || !roles[..lead].contains(&Role::Unit) {
+        // `evens` takes the low byte of each 16-bit lane: the first of its two bytes only on a
+        // little-endian machine.
+        if cfg!(target_endian = "big") || lead == 0 || items == 0 || items > MAX_ITEMS || !in_order || !roles[..lead].contains(&Role::Unit) {
             return None;
         }
         let mut answers = [(0u8, 0u8); RANGES];
@@ -156,8 +158,8 @@ impl CommonShape {
         Some(std::array::from_fn(|g| u8x16::narrow_i16x8(half(2 * g), half(2 * g + 1))))
     }
 
-    /// Each item's answer byte (the delimiter for an empty field) of a checked line whose
-    /// answers start at `p`: the even bytes from `p`, then after each empty field the even
+    /// Each item's answer byte (for an empty field the byte that ends it: the delimiter, or
+    /// the line break of an empty last field) of a checked line whose answers start at `p`: the even bytes from `p`, then after each empty field the even
     /// bytes from one byte earlier, for the items after it.
     #[inline]
     fn gather(&self, bytes: &[u8], p: usize) -> Option<[u8x16; GROUPS]> {
@@ -197,47 +199,91 @@ fn load<const N: usize>(window: &[u8; N], at: usize) -> u8x16 {
 
 /// Counts of a block's common lines, by answer byte, in byte lanes: per unit, per one-byte
 /// answer, one vector per 16 items. Added to the units' counts before a lane can overflow
-/// (every 255 lines of a unit) and at the end of the block.
+/// (every 255 lines of a unit) and at the end of the block. Only units the block counts get
+/// lanes, so a state of many units costs four bytes a unit here.
 pub(crate) struct PendingCounts {
-    /// Per unit and one-byte answer, a vector per 16 items.
+    /// Per unit state: its place in `units`, `u32::MAX` for none yet.
+    place: Vec<u32>,
+    /// Per place: the unit's state and its lines in `lanes`.
+    units: Vec<(usize, u8)>,
+    /// Per place and one-byte answer, a vector per 16 items.
     lanes: Vec<[u8x16; GROUPS]>,
-    /// Per unit: its lines in `lanes`.
-    lines: Vec<u8>,
     per_unit: usize,
+    /// Lines this path took and declined: it stops trying where it rarely fits.
+    taken: u64,
+    declined: u64,
 }
 
 impl PendingCounts {
     pub(crate) fn new(shape: &CommonShape) -> Self {
         PendingCounts {
+            place: Vec::new(),
+            units: Vec::new(),
             lanes: Vec::new(),
-            lines: Vec::new(),
             per_unit: shape.values.len(),
+            taken: 0,
+            declined: 0,
+        }
+    }
+
+    /// The place of unit `state`, given one if it has none.
+    fn place_of(&mut self, state: usize) -> Option<usize> {
+        if self.place.len() <= state {
+            self.place.resize(state + 1, u32::MAX);
+        }
+        let place = self.place.get_mut(state)?;
+        if *place == u32::MAX {
+            *place = u32::try_from(self.units.len()).ok()?;
+            self.units.push((state, 0));
+            self.lanes.resize(self.units.len() * self.per_unit, [u8x16::splat(0); GROUPS]);
+        }
+        usize::try_from(*place).ok()
+    }
+
+    /// Whether to offer lines at all: not once far more were declined than taken (lines
+    /// longer than the masks, a design whose answers seldom take one byte).
+    pub(crate) fn worth_trying(&self) -> bool {
+        self.declined <= self.taken + 64
+    }
+
+    pub(crate) fn record(&mut self, taken: bool) {
+        if taken {
+            self.taken += 1;
+        } else {
+            self.declined += 1;
         }
     }
 }
 
 impl Aggregator {
-    /// Adds the pending counts of unit `state` to its counts and clears them.
-    fn flush_unit(&mut self, pending: &mut PendingCounts, shape: &CommonShape, state: usize) {
+    /// Adds the pending counts at `place` to its unit's counts and clears them.
+    fn flush_place(&mut self, pending: &mut PendingCounts, shape: &CommonShape, place: usize) {
         let stride = self.compiled.n_levels + 2;
-        let (Some(unit), Some(lines)) = (self.units.get_mut(state), pending.lines.get_mut(state)) else {
+        let Some((state, lines)) = pending.units.get_mut(place) else {
             return;
         };
-        let Some(lanes) = pending.lanes.get_mut(state * pending.per_unit..(state + 1) * pending.per_unit) else {
+        let (Some(unit), Some(lanes)) = (
+            self.units.get_mut(*state),
+            pending.lanes.get_mut(place * pending.per_unit..(place + 1) * pending.per_unit),
+        ) else {
             return;
         };
-        let arrays: Vec<[[u8; 16]; GROUPS]> = lanes.iter().map(|v| v.map(|x| x.to_array())).collect();
-        for (k, cells) in unit.counts.chunks_exact_mut(stride).enumerate().take(shape.items) {
-            let mut answered = 0u64;
-            for (v, &(_, slot)) in shape.values.iter().enumerate() {
-                let n = arrays.get(v).map_or(0, |a| u64::from(a[k / 16 % GROUPS][k % 16]));
-                if let Some(c) = cells.get_mut(usize::from(slot)) {
-                    *c += n;
+        let mut answered = [0u64; MAX_ITEMS];
+        for (vectors, &(_, slot)) in lanes.iter().zip(&shape.values) {
+            for (g, vector) in vectors.iter().enumerate() {
+                for (lane, &n) in vector.to_array().iter().enumerate().take(shape.items.saturating_sub(16 * g)) {
+                    let k = 16 * g + lane;
+                    if let (Some(c), Some(a)) = (unit.counts.get_mut(k * stride + usize::from(slot)), answered.get_mut(k)) {
+                        *c += u64::from(n);
+                        *a += u64::from(n);
+                    }
                 }
-                answered += n;
             }
-            if let Some(c) = cells.get_mut(usize::from(shape.missing)) {
-                *c += u64::from(*lines).saturating_sub(answered);
+        }
+        // The rest of the lines left the item empty.
+        for (k, &a) in answered.iter().enumerate().take(shape.items) {
+            if let Some(c) = unit.counts.get_mut(k * stride + usize::from(shape.missing)) {
+                *c += u64::from(*lines).saturating_sub(a);
             }
         }
         lanes.fill([u8x16::splat(0); GROUPS]);
@@ -246,10 +292,8 @@ impl Aggregator {
 
     /// Adds every unit's pending counts to its counts.
     pub(crate) fn flush_pending(&mut self, mut pending: PendingCounts, shape: &CommonShape) {
-        for state in 0..pending.lines.len() {
-            if pending.lines[state] > 0 {
-                self.flush_unit(&mut pending, shape, state);
-            }
+        for place in 0..pending.units.len() {
+            self.flush_place(&mut pending, shape, place);
         }
     }
 
@@ -301,12 +345,10 @@ impl Aggregator {
         let group = group.and_then(|(a, b)| bytes.get(a..b));
         let answers = shape.gather(bytes, pos + start)?;
         let state = self.counts_as_known(unit_id, short_key_at(bytes, unit.0, unit.1), group)?;
+        let place = pending.place_of(state)?;
         self.units.get_mut(state)?.respondents += 1;
-        if pending.lines.len() <= state {
-            pending.lines.resize(state + 1, 0);
-            pending.lanes.resize((state + 1) * pending.per_unit, [u8x16::splat(0); GROUPS]);
-        }
-        if let Some(lanes) = pending.lanes.get_mut(state * pending.per_unit..(state + 1) * pending.per_unit) {
+        let per_unit = pending.per_unit;
+        if let Some(lanes) = pending.lanes.get_mut(place * per_unit..(place + 1) * per_unit) {
             for (&(byte, _), counts) in shape.values.iter().zip(lanes) {
                 let byte = u8x16::splat(byte);
                 for (c, a) in counts.iter_mut().zip(answers) {
@@ -315,10 +357,10 @@ impl Aggregator {
                 }
             }
         }
-        if let Some(lines) = pending.lines.get_mut(state) {
+        if let Some((_, lines)) = pending.units.get_mut(place) {
             *lines += 1;
             if *lines == u8::MAX {
-                self.flush_unit(pending, shape, state);
+                self.flush_place(pending, shape, place);
             }
         }
         tally.rows_read += 1;
@@ -339,15 +381,20 @@ mod tests {
     /// A state and the columns of `header`: items q1..q`items` on the scale 1-5, missing code 9
     /// and not-applicable code 0 when `codes`, a group column `g` when the header has one.
     fn setup(header: &str, items: usize, codes: bool) -> (Aggregator, Columns) {
+        setup_with(header, items, codes, b',')
+    }
+
+    fn setup_with(header: &str, items: usize, codes: bool, delimiter: u8) -> (Aggregator, Columns) {
         let list: Vec<String> = (1..=items).map(|k| format!(r#"{{"code": "q{k}", "element": "e"}}"#)).collect();
         let codes = if codes { r#", "missing_codes": [9], "not_applicable_codes": [0]"# } else { "" };
         let design =
             SurveyDesign::from_json(&format!(r#"{{"elements": [{{"code": "e"}}], "items": [{}]{codes}}}"#, list.join(", "))).unwrap();
         let options = CsvOptions {
-            group_column: header.split(',').any(|c| c == "g").then(|| "g".into()),
+            group_column: header.split(char::from(delimiter)).any(|c| c == "g").then(|| "g".into()),
+            delimiter,
             ..CsvOptions::new("unit")
         };
-        let mut split = Splitter::new(b',');
+        let mut split = Splitter::new(delimiter);
         let line = format!("{header}\n");
         let Next::Record(record) = split.next(line.as_bytes(), true) else { panic!("no header") };
         let agg = Aggregator::new(&design, AggregateOptions { weighted: false }).unwrap();
@@ -399,62 +446,123 @@ mod tests {
     }
 
     #[test]
-    fn six_hundred_lines_of_one_unit_are_counted_exactly() {
-        // More than 255 lines of a unit in one block: its byte lanes are added to its counts
-        // before they overflow. Line i answers q1 with 1 + i % 5, leaves q2 empty every third
-        // line, and answers q3 with 5.
-        let (mut agg, cols) = setup(&header("unit", 3), 3, false);
+    fn six_hundred_lines_of_each_of_two_units_are_counted_exactly() {
+        // More than 255 lines of each unit in one block: their byte lanes are added to their
+        // counts before they overflow. Line i answers q1 with 1 + i % 5, leaves q2 empty every
+        // third line, and answers q3 with 5 (unit A) or 0, not applicable (unit B).
+        let (mut agg, cols) = setup(&header("unit", 3), 3, true);
+        assert!(cols.common.is_some());
         let mut bytes = Vec::new();
-        for i in 0..600 {
-            let q2 = if i % 3 == 0 { String::new() } else { "4".into() };
-            bytes.extend_from_slice(format!("A,{},{q2},5\n", 1 + i % 5).as_bytes());
+        for i in 0..1200 {
+            let q2 = if i / 2 % 3 == 0 { String::new() } else { "4".into() };
+            let (unit, q3) = if i % 2 == 0 { ("A", 5) } else { ("B", 0) };
+            bytes.extend_from_slice(format!("{unit},{},{q2},{q3}\n", 1 + i / 2 % 5).as_bytes());
         }
         let mut t = Tally::default();
-        agg.add_plain_or_split(&bytes, 2, &cols, &mut t);
-        assert_eq!((t.rows_read, t.rows_used), (600, 600));
-        let u = &agg.units[0];
-        assert_eq!(u.respondents, 600);
-        // Per item: levels 1-5, missing, not applicable.
-        assert_eq!(u.counts[0..7], [120, 120, 120, 120, 120, 0, 0]);
-        assert_eq!(u.counts[7..14], [0, 0, 0, 400, 0, 200, 0]);
-        assert_eq!(u.counts[14..21], [0, 0, 0, 0, 600, 0, 0]);
+        assert_eq!(agg.add_plain_or_split(&bytes, 2, &cols, &mut t), 1200);
+        assert_eq!((t.rows_read, t.rows_used), (1200, 1200));
+        for (u, q3) in agg.units.iter().zip([[0, 0, 0, 0, 600, 0, 0], [0, 0, 0, 0, 0, 0, 600]]) {
+            assert_eq!(u.respondents, 600);
+            // Per item: levels 1-5, missing, not applicable.
+            assert_eq!(u.counts[0..7], [120, 120, 120, 120, 120, 0, 0]);
+            assert_eq!(u.counts[7..14], [0, 0, 0, 400, 0, 200, 0]);
+            assert_eq!(u.counts[14..21], q3);
+        }
     }
 
-    /// Lines of the header `unit,g,note,q1..q19`: mostly one-byte answers and blanks, sometimes
-    /// an odd cell, a field too many or too few, a line break of another kind.
-    fn body() -> impl Strategy<Value = Vec<u8>> {
+    #[test]
+    fn a_line_of_a_known_unit_is_taken_and_any_other_left_untouched() {
+        let (mut agg, cols) = setup(&header("unit,g", 3), 3, true);
+        let shape = cols.common.clone().unwrap();
+        let mut t = Tally::default();
+        let long = format!("{},,1,2,3\n", "Y".repeat(130));
+        agg.add_plain_or_split(format!("A,,1,2,3\n{long}").as_bytes(), 2, &cols, &mut t);
+        assert_eq!(agg.units.len(), 2);
+        let before = agg.clone();
+        // The masks read 128 bytes from the line, the answers 128 from their first byte.
+        let padded = |line: &str| format!("{line}{}", " ".repeat(256)).into_bytes();
+        let mut pending = PendingCounts::new(&shape);
+        for line in [
+            "B,,1,2,3\n",    // a unit not seen yet
+            "A,g,1,2,3\n",   // another group than the unit's
+            "A,,1,22,3\n",   // a two-byte answer
+            "A,,1,7,3\n",    // off the scale
+            "A,,1,2\n",      // a field too few
+            "A,,1,2,3,4\n",  // a field too many
+            "A,,1,2,3\r5\n", // a lone `\r`
+        ] {
+            assert_eq!(agg.add_common_line(&padded(line), 0, &shape, &mut pending, &mut t), None, "{line:?}");
+        }
+        // A known unit, on a line longer than the masks.
+        assert_eq!(agg.add_common_line(&padded(&long), 0, &shape, &mut pending, &mut t), None);
+        agg.flush_pending(pending, &shape);
+        assert!(agg == before);
+        let mut pending = PendingCounts::new(&shape);
+        assert_eq!(agg.add_common_line(&padded("A,,,9,0\r\n"), 0, &shape, &mut pending, &mut t), Some(9));
+        assert_eq!(agg.add_common_line(&padded("A,,5,,\n"), 0, &shape, &mut pending, &mut t), Some(7));
+        agg.flush_pending(pending, &shape);
+        let u = &agg.units[0];
+        assert_eq!(u.respondents, 3);
+        assert_eq!(u.counts[0..7], [1, 0, 0, 0, 1, 1, 0]);
+        assert_eq!(u.counts[7..14], [0, 1, 0, 0, 0, 2, 0]);
+        assert_eq!(u.counts[14..21], [0, 0, 1, 0, 0, 1, 1]);
+    }
+
+    /// Lines of the header `unit,g,note,q1..` with `items` items and this delimiter: mostly
+    /// one-byte answers and blanks, sometimes an odd cell, a field too many or too few, a line
+    /// break of another kind.
+    fn body(items: usize, delim: char) -> impl Strategy<Value = Vec<u8>> {
         let answer = prop_oneof![
             30 => prop::sample::select(vec!["1", "4", "5", "9", "0"]),
             6 => Just(""),
-            1 => prop::sample::select(vec!["7", "x", "44", " 4", "\r", "-1"]),
+            1 => prop::sample::select(vec!["7", "x", "44", " 4", "\r", "-1", ",", ";"]),
         ];
         let unit = prop_oneof![10 => prop::sample::select(vec!["A", "B", "unit-17"]), 1 => prop::sample::select(vec![" A", "", "C\r"])];
         let group = prop_oneof![10 => prop::sample::select(vec!["", "g"]), 1 => prop::sample::select(vec!["h", " g"])];
         let note = prop::sample::select(vec!["", "n", "a longer note of some 40 bytes or so...."]);
-        let answers = prop_oneof![20 => prop::collection::vec(answer.clone(), 19..=19), 1 => prop::collection::vec(answer, 17..22)];
+        let answers = prop_oneof![
+            20 => prop::collection::vec(answer.clone(), items..=items),
+            1 => prop::collection::vec(answer, items.saturating_sub(2)..items + 3),
+        ];
         let end = prop_oneof![20 => Just("\n"), 3 => Just("\r\n"), 1 => Just("\r"), 1 => Just("\n\n")];
         let line = (unit, group, note, answers, end);
-        prop::collection::vec(line, 0..60).prop_map(|lines| {
+        prop::collection::vec(line, 0..60).prop_map(move |lines| {
             let mut out = Vec::new();
+            let d = delim.to_string();
             for (unit, group, note, answers, end) in lines {
-                out.extend_from_slice(format!("{unit},{group},{note},{}{end}", answers.join(",")).as_bytes());
+                let fields = [unit, group, note].into_iter().chain(answers).collect::<Vec<_>>();
+                out.extend_from_slice(format!("{}{end}", fields.join(&d)).as_bytes());
             }
             out
         })
     }
 
+    fn blocks() -> impl Strategy<Value = (usize, char, Vec<u8>, Vec<u8>)> {
+        (prop::sample::select(vec![1usize, 16, 19, 33]), prop::sample::select(vec![',', ';']))
+            .prop_flat_map(|(items, delim)| (Just(items), Just(delim), body(items, delim), body(items, delim)))
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(3000))]
         /// Lines of the common shape counted from their bytes, and every other line, give what
-        /// the general splitter gives: same state, rows, rejections and line numbers.
+        /// the general splitter gives: same state, rows, rejections, line numbers and line
+        /// feeds, over two blocks (the second starting with units the first made known).
         #[test]
-        fn common_lines_equal_the_general_splitter(bytes in body(), codes in any::<bool>()) {
-            let (mut general, cols) = setup(&header("unit,g,note", 19), 19, codes);
+        fn common_lines_equal_the_general_splitter((items, delim, first, second) in blocks(), codes in any::<bool>()) {
+            let lead = format!("unit{delim}g{delim}note");
+            let qs: Vec<String> = (1..=items).map(|k| format!("q{k}")).collect();
+            let header = format!("{lead}{delim}{}", qs.join(&delim.to_string()));
+            let (mut general, cols) = setup_with(&header, items, codes, delim as u8);
             prop_assert!(cols.common.is_some());
             let mut fast = general.clone();
             let (mut t1, mut t2) = (Tally::default(), Tally::default());
-            general.add_records(&bytes, 2, &cols, &mut t1);
-            fast.add_plain_or_split(&bytes, 2, &cols, &mut t2);
+            let mut line = 2;
+            for block in [&first, &second] {
+                general.add_records(block, line, &cols, &mut t1);
+                let feeds = fast.add_plain_or_split(block, line, &cols, &mut t2);
+                prop_assert_eq!(feeds, block.iter().filter(|&&b| b == b'\n').count() as u64);
+                line += feeds;
+            }
             prop_assert!(general == fast);
             prop_assert_eq!((t1.rows_read, t1.rows_used, t1.state_dependent), (t2.rows_read, t2.rows_used, t2.state_dependent));
             prop_assert_eq!(t1.rejections, t2.rejections);

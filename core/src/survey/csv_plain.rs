@@ -55,7 +55,12 @@ impl Aggregator {
         if let Some(shape) = cols.common.as_ref().filter(|_| !self.options.weighted && !self.compiled.has_filters) {
             let mut pending = PendingCounts::new(shape);
             let done = self.add_plain_lines(bytes, line, cols, tally, |agg, bytes, pos, tally| {
-                agg.add_common_line(bytes, pos, shape, &mut pending, tally)
+                if !pending.worth_trying() {
+                    return None;
+                }
+                let next = agg.add_common_line(bytes, pos, shape, &mut pending, tally);
+                pending.record(next.is_some());
+                next
             });
             self.flush_pending(pending, shape);
             return done;
