@@ -159,8 +159,9 @@ impl CommonShape {
     }
 
     /// Each item's answer byte (for an empty field the byte that ends it: the delimiter, or
-    /// the line break of an empty last field) of a checked line whose answers start at `p`: the even bytes from `p`, then after each empty field the even
-    /// bytes from one byte earlier, for the items after it.
+    /// the line break of an empty last field) of a checked line whose answers start at `p`:
+    /// the even bytes from `p`, then after each empty field the even bytes from one byte
+    /// earlier, for the items after it.
     #[inline]
     fn gather(&self, bytes: &[u8], p: usize) -> Option<[u8x16; GROUPS]> {
         let delim = u8x16::splat(self.delimiter);
