@@ -72,39 +72,23 @@ impl CommonShape {
         if cfg!(target_endian = "big") || lead == 0 || items == 0 || items > MAX_ITEMS || !in_order || !roles[..lead].contains(&Role::Unit) {
             return None;
         }
-        let mut answers = [(0u8, 0u8); RANGES];
-        let mut found = 0;
-        let mut b = 0usize;
-        while b < 256 {
-            let is_answer = |b: usize| b != usize::from(delimiter) && before_delimiter[b] != super::design::NO_SLOT;
-            if !is_answer(b) {
-                b += 1;
-                continue;
-            }
-            let lo = b;
-            while b + 1 < 256 && is_answer(b + 1) {
-                b += 1;
-            }
-            let range = (u8::try_from(lo).ok()?, u8::try_from(b).ok()?);
-            if found == RANGES || (range.0..=range.1).any(|x| matches!(x, b'\n' | b'\r')) {
-                return None;
-            }
-            answers[found] = range;
-            found += 1;
-            b += 1;
-        }
-        // Unused ranges repeat the first (an empty range would still match some byte).
-        let first = *answers.first()?;
-        if found == 0 {
-            return None;
-        }
-        for range in answers.iter_mut().skip(found) {
-            *range = first;
-        }
-        let values = (0..=255u8)
+        let values: Vec<(u8, u8)> = (0..=255u8)
             .filter(|&b| b != delimiter && before_delimiter[usize::from(b)] != super::design::NO_SLOT)
             .map(|b| (b, before_delimiter[usize::from(b)]))
             .collect();
+        // The same bytes as ranges of consecutive bytes.
+        let mut ranges: Vec<(u8, u8)> = Vec::new();
+        for &(b, _) in &values {
+            match ranges.last_mut() {
+                Some(range) if range.1.checked_add(1) == Some(b) => range.1 = b,
+                _ => ranges.push((b, b)),
+            }
+        }
+        if ranges.len() > RANGES || values.iter().any(|&(b, _)| matches!(b, b'\n' | b'\r')) {
+            return None;
+        }
+        // With one range the second repeats it (an empty range would still match some byte).
+        let answers = [*ranges.first()?, *ranges.last()?];
         Some(CommonShape {
             lead: roles[..lead].to_vec(),
             items,
