@@ -136,41 +136,52 @@ impl Drop for PoolTurn {
 /// (the caller then works serially).
 #[cfg(not(target_arch = "wasm32"))]
 fn on_workers<R: Send>(parts: usize, run: &(dyn Fn() -> R + Sync)) -> Option<Vec<R>> {
-    let mut others: Vec<Option<R>> = (1..parts).map(|_| None).collect();
-    let mut started = vec![true; others.len()];
+    let (mine, others) = alongside(parts.saturating_sub(1), run, run);
+    let mut all = vec![mine];
+    all.extend(others?);
+    Some(all)
+}
+
+/// Runs `main` on this thread while `helper` runs on up to `helpers` others: the pool's when
+/// it is free, else threads started for this call (a thread that cannot be started is left
+/// out). `main` may hold what cannot cross threads (a caller's reader); it must not wait for a
+/// helper to start, as a helper may start only once `main` is done. Returns `main`'s result
+/// and the helpers' results, or `None` for these if a started thread did not finish.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn alongside<M, R: Send>(
+    helpers: usize,
+    main: impl FnOnce() -> M,
+    helper: &(dyn Fn() -> R + Sync),
+) -> (M, Option<Vec<R>>) {
+    let mut others: Vec<Option<R>> = (0..helpers).map(|_| None).collect();
+    let mut started = vec![true; helpers];
     let mine = match pool_turn() {
         Some((pool, _turn)) => pool.in_place_scope(|scope| {
             for slot in &mut others {
-                scope.spawn(move |_| *slot = Some(run()));
+                scope.spawn(move |_| *slot = Some(helper()));
             }
-            run()
+            main()
         }),
         None => std::thread::scope(|scope| {
             let mut threads = Vec::with_capacity(others.len());
             for (slot, started) in others.iter_mut().zip(&mut started) {
-                // A thread that cannot be started leaves its chunks to the others.
-                match std::thread::Builder::new().spawn_scoped(scope, move || *slot = Some(run())) {
+                // A thread that cannot be started leaves its work to the others.
+                match std::thread::Builder::new().spawn_scoped(scope, move || *slot = Some(helper())) {
                     Ok(thread) => threads.push(thread),
                     Err(_) => *started = false,
                 }
             }
-            let mine = run();
+            let mine = main();
             for thread in threads {
-                // Joined here, so a part that panicked leaves its slot empty (then the caller
-                // works serially) instead of the scope panicking.
+                // Joined here, so a helper that panicked leaves its slot empty (then the
+                // caller works serially) instead of the scope panicking.
                 let _ = thread.join();
             }
             mine
         }),
     };
-    let mut all = Vec::with_capacity(parts);
-    all.push(mine);
-    for (slot, started) in others.into_iter().zip(started) {
-        if started {
-            all.push(slot?);
-        }
-    }
-    Some(all)
+    let others = others.into_iter().zip(started).filter(|(_, started)| *started).map(|(slot, _)| slot).collect();
+    (mine, others)
 }
 
 #[cfg(target_arch = "wasm32")]

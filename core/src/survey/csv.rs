@@ -350,23 +350,46 @@ impl Tally {
     }
 }
 
-/// Bytes read from the input at a time (and the least that is split over threads).
+/// Bytes read from the input at a time by one thread (and the most read ahead).
 const BLOCK: usize = 4 << 20;
+
+/// Bytes read at a time while other threads add the rows read before.
+const CHUNK: usize = 256 << 10;
 
 /// The input in blocks: bytes from `pos` on are unread; a record cut by the block's end moves
 /// to the front when more is read.
-struct Blocks<R> {
-    reader: R,
-    buf: Vec<u8>,
-    eof: bool,
+pub(crate) struct Blocks<R> {
+    pub(crate) reader: R,
+    pub(crate) buf: Vec<u8>,
+    pub(crate) eof: bool,
     /// Bytes read so far (a byte order mark is dropped only at the very start).
     read: u64,
+    /// Bytes read at a time while threads add what was read before, and first (the header).
+    pub(crate) chunk: usize,
+    /// Bytes read at a time by one thread, and the most read ahead of the rows added.
+    pub(crate) block: usize,
 }
 
 impl<R: Read> Blocks<R> {
-    /// Drops the bytes before `pos` and reads at least a block more (or to the end), growing
-    /// the buffer when one record is longer than a block, up to [`MAX_CSV_RECORD_BYTES`].
-    fn refill(&mut self, pos: usize, line: u64) -> Result<(), SurveyError> {
+    pub(crate) fn new(reader: R) -> Self {
+        Self::sized(reader, CHUNK, BLOCK)
+    }
+
+    /// Blocks of other sizes (small ones in tests, to cut a short text in many places).
+    pub(crate) fn sized(reader: R, chunk: usize, block: usize) -> Self {
+        Blocks {
+            reader,
+            buf: Vec::new(),
+            eof: false,
+            read: 0,
+            chunk: chunk.max(1),
+            block: block.max(1),
+        }
+    }
+
+    /// Drops the bytes before `pos` and reads `want` bytes more (or to the end), growing the
+    /// buffer when one record is longer than a block, up to [`MAX_CSV_RECORD_BYTES`].
+    pub(crate) fn refill(&mut self, pos: usize, line: u64, want: usize) -> Result<(), SurveyError> {
         self.buf.drain(..pos);
         // What is left is one unfinished record: the buffer never holds more than the limit.
         if self.buf.len() >= MAX_CSV_RECORD_BYTES {
@@ -375,25 +398,36 @@ impl<R: Read> Blocks<R> {
                 message: format!("a record is longer than {MAX_CSV_RECORD_BYTES} bytes"),
             });
         }
-        let want = BLOCK
+        let want = want
             .max(self.buf.len())
             .min(MAX_CSV_RECORD_BYTES - self.buf.len());
-        // One allocation for the block (growing by doubling would copy it several times).
-        self.buf.reserve(want);
+        let start = self.read == 0;
+        let mut buf = std::mem::take(&mut self.buf);
+        let got = self.read_into(&mut buf, want, line);
+        self.buf = buf;
+        got?;
+        // A UTF-8 byte order mark before the header is not part of it (as the csv crate reads).
+        if start && self.buf.starts_with(b"\xEF\xBB\xBF") {
+            self.buf.drain(..3);
+        }
+        Ok(())
+    }
+
+    /// Appends up to `want` bytes of the input to `out` (fewer only at its end, which sets
+    /// `eof`); the bytes read.
+    pub(crate) fn read_into(&mut self, out: &mut Vec<u8>, want: usize, line: u64) -> Result<usize, SurveyError> {
+        // One allocation for the bytes (growing by doubling would copy them several times).
+        out.reserve(want);
         let got = (&mut self.reader)
             .take(want as u64)
-            .read_to_end(&mut self.buf)
+            .read_to_end(out)
             .map_err(|e| SurveyError::Csv {
                 path: format!("row {line}"),
                 message: e.to_string(),
             })?;
         self.eof = got < want;
-        // A UTF-8 byte order mark before the header is not part of it (as the csv crate reads).
-        if self.read == 0 && self.buf.starts_with(b"\xEF\xBB\xBF") {
-            self.buf.drain(..3);
-        }
         self.read += got as u64;
-        Ok(())
+        Ok(got)
     }
 }
 
@@ -403,9 +437,10 @@ impl Aggregator {
     /// conflict are rejected whole and listed with their line number; the rest are counted.
     /// The CSV's weight column must be given exactly when this state is weighted.
     ///
-    /// The file is read in blocks of 4 MiB; a block without quotes is split at line breaks
-    /// over the machine's cores and the partial states merged (the result is exactly that of
-    /// reading row by row; see [`merge`](Aggregator::merge)).
+    /// The file is read in blocks of 4 MiB, 256 KiB at a time: while one thread reads, the
+    /// others add the lines already read, each to a state of its own, and the states are
+    /// merged (the result is exactly that of reading row by row; see
+    /// [`merge`](Aggregator::merge)). A block with a quote is read row by row.
     pub fn add_csv<R: Read>(
         &mut self,
         reader: R,
@@ -421,14 +456,14 @@ impl Aggregator {
                 },
             });
         }
-        let mut input = Blocks {
-            reader,
-            buf: Vec::new(),
-            eof: false,
-            read: 0,
-        };
+        self.add_csv_in(Blocks::new(reader), options)
+    }
+
+    /// [`add_csv`](Aggregator::add_csv) of the input in blocks of `input`'s sizes.
+    pub(crate) fn add_csv_in<R: Read>(&mut self, mut input: Blocks<R>, options: &CsvOptions) -> Result<RowReport, SurveyError> {
         let mut split = Splitter::new(options.delimiter);
-        input.refill(0, 1)?;
+        // The first read is a chunk: the header, and the first rows to add while more are read.
+        input.refill(0, 1, input.chunk)?;
         let (cols, ignored) = loop {
             match split.next(&input.buf, input.eof) {
                 Next::Record(header) => {
@@ -441,7 +476,7 @@ impl Aggregator {
                     })
                 }
                 Next::NeedMore => {
-                    input.refill(split.pos, split.line)?;
+                    input.refill(split.pos, split.line, input.chunk)?;
                     split.pos = 0;
                 }
             }
@@ -450,30 +485,16 @@ impl Aggregator {
             .threads
             .unwrap_or_else(crate::parallel::cores);
         let mut tally = Tally::default();
-        let mut fresh_block = true;
+        // The bytes after the header first, then a block each time the splitter needs more.
+        let mut need_block = Some(false);
         loop {
-            // Each block read: its quote-free records by the fast path (on all cores).
-            if fresh_block {
-                fresh_block = false;
-                let (taken, lines) = self.add_block(
-                    &input.buf[split.pos..],
-                    input.eof,
-                    split.line,
-                    &cols,
-                    threads,
-                    &mut tally,
-                );
-                split.pos += taken;
-                split.line += lines;
+            if let Some(read) = need_block.take() {
+                self.next_block(&mut input, &mut split, &cols, threads, read, &mut tally)?;
             }
             match split.next(&input.buf, input.eof) {
                 Next::Record(record) => self.add_record(&record, &cols, &mut tally),
                 Next::End => break,
-                Next::NeedMore => {
-                    input.refill(split.pos, split.line)?;
-                    split.pos = 0;
-                    fresh_block = true;
-                }
+                Next::NeedMore => need_block = Some(true),
             }
         }
         let rows_rejected = tally.rejections.len() as u64;
@@ -484,6 +505,32 @@ impl Aggregator {
             rejections: tally.rejections,
             ignored_columns: ignored,
         })
+    }
+
+    /// Offers the next block to the fast paths (see `csv_block`): read while threads add its
+    /// pieces, when it can be (see `csv_pipeline`); else read whole (unless not `read`: the
+    /// bytes after the header) and added. The general splitter then takes what they left.
+    fn next_block<R: Read>(
+        &mut self,
+        input: &mut Blocks<R>,
+        split: &mut Splitter,
+        cols: &Columns,
+        threads: usize,
+        read: bool,
+        tally: &mut Tally,
+    ) -> Result<(), SurveyError> {
+        #[cfg(not(target_arch = "wasm32"))]
+        if threads >= 2 && !input.eof && cols.roles.is_some() && input.buf.len() - split.pos < input.chunk {
+            return self.read_while_adding(input, split, cols, threads, tally).map(|_| ());
+        }
+        if read {
+            input.refill(split.pos, split.line, input.block)?;
+            split.pos = 0;
+        }
+        let (taken, lines) = self.add_block(&input.buf[split.pos..], input.eof, split.line, cols, threads, tally);
+        split.pos += taken;
+        split.line += lines;
+        Ok(())
     }
 
     /// Adds one data record, or rejects it whole with its line and reason.

@@ -120,15 +120,11 @@ impl Aggregator {
         // piece: fewer states to allocate and merge (3-5 % of a 36,000-row call). A piece's
         // own rows are tallied apart, with the units it showed the thread first.
         let read_piece = |agg: &mut Aggregator, bytes: &&[u8]| {
-            if quoted.load(Ordering::Relaxed) || memchr::memchr(b'"', bytes).is_some() {
+            let piece = if quoted.load(Ordering::Relaxed) { None } else { agg.add_piece(bytes, cols) };
+            if piece.is_none() {
                 quoted.store(true, Ordering::Relaxed);
-                return None;
             }
-            let seen = agg.units.len();
-            let mut t = Tally::default();
-            let feeds = agg.add_plain_or_split(bytes, 0, cols, &mut t);
-            let new_units: Vec<String> = agg.units.get(seen..).unwrap_or_default().iter().map(|u| u.id.clone()).collect();
-            Some(Piece { tally: t, feeds, new_units })
+            piece
         };
         let (pieces, states) =
             crate::parallel::map_chunks_keeping_states(&pieces, threads, 1, &|| this.empty_like(), &read_piece);
@@ -139,12 +135,26 @@ impl Aggregator {
             .map_or(Pieces::Serial, |feeds| Pieces::Added((block.len(), feeds)))
     }
 
+    /// Adds a piece of a block (complete lines, the first counted as line 0) to this state,
+    /// one of a thread's; `None` (nothing changed) when it has a quote.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(crate) fn add_piece(&mut self, bytes: &[u8], cols: &Columns) -> Option<Piece> {
+        if memchr::memchr(b'"', bytes).is_some() {
+            return None;
+        }
+        let seen = self.units.len();
+        let mut tally = Tally::default();
+        let feeds = self.add_plain_or_split(bytes, 0, cols, &mut tally);
+        let new_units: Vec<String> = self.units.get(seen..).unwrap_or_default().iter().map(|u| u.id.clone()).collect();
+        Some(Piece { tally, feeds, new_units })
+    }
+
     /// Merges the threads' states into this one, their units in the order the file first
     /// shows them (as reading on one thread would add them), and the pieces' tallies in file
     /// order; `None` (nothing changed) when the merged pieces could differ from reading on one
     /// thread.
     #[cfg(not(target_arch = "wasm32"))]
-    fn merge_pieces(&mut self, pieces: Vec<Piece>, states: Vec<Aggregator>, line: u64, tally: &mut Tally) -> Option<u64> {
+    pub(crate) fn merge_pieces(&mut self, pieces: Vec<Piece>, states: Vec<Aggregator>, line: u64, tally: &mut Tally) -> Option<u64> {
         // A piece read apart from the rows before it cannot tell whether a group conflict or an
         // overflow would have come earlier (or for another reason).
         if pieces.iter().any(|p| p.tally.state_dependent) {
@@ -172,7 +182,7 @@ impl Aggregator {
 
 /// What a thread read of one piece.
 #[cfg(not(target_arch = "wasm32"))]
-struct Piece {
+pub(crate) struct Piece {
     /// The piece's rows, rejections on lines counted from 0.
     tally: Tally,
     /// Line feeds in the piece.

@@ -42,6 +42,9 @@ mod csv_block;
 // Not in the WebAssembly build: its size budget (the results are the same without it).
 #[cfg(not(target_arch = "wasm32"))]
 mod csv_common;
+// Reading while other threads add what was read: threads, so not in the WebAssembly build.
+#[cfg(not(target_arch = "wasm32"))]
+mod csv_pipeline;
 mod csv_plain;
 mod csv_split;
 mod design;
