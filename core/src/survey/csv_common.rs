@@ -9,7 +9,8 @@
 //! fields, byte `2k - j`. So the even bytes from `j` bytes before the answers, taken at once
 //! (`u8x16::narrow_i16x8`), give every item after the `j`-th empty field. Each answer byte is
 //! then counted for its unit in byte lanes ([`PendingCounts`]), added to the state's counts
-//! every 255 lines of a unit and at the end of the block.
+//! every 255 lines of a unit and at the end of the block. The unit is found by its field as
+//! written (and its group's), read as two words and looked up in a small table of those seen.
 //!
 //! Any other line is left to the fast path of `csv_plain`, which reads exactly what the general
 //! splitter reads: so does this one (a property below).
@@ -194,9 +195,50 @@ pub(crate) struct PendingCounts {
     /// Per place and one-byte answer, a vector per 16 items.
     lanes: Vec<[u8x16; GROUPS]>,
     per_unit: usize,
+    /// Unit and group fields as written, and their place, asked before
+    /// [`counts_as_known`](Aggregator::counts_as_known): by a few bits of the unit's.
+    seen: Vec<Seen>,
     /// Lines this path took and declined: it stops trying where it rarely fits.
     taken: u64,
     declined: u64,
+}
+
+/// A field of up to 16 bytes as written: its bytes as two little-endian words (zero past its
+/// end) and its length.
+type Written = (u64, u64, u8);
+
+/// The field of `data[a..b]` as written, when it has at most 16 bytes and the buffer has 16
+/// from `a` (read at once).
+#[inline(always)]
+fn written(data: &[u8], a: usize, b: usize) -> Option<Written> {
+    let len = b.checked_sub(a).filter(|&n| n <= 16)?;
+    let w: &[u8; 16] = data.get(a..a + 16)?.try_into().ok()?;
+    let word = |i: usize| w.get(8 * i..8 * i + 8).and_then(|s| <[u8; 8]>::try_from(s).ok()).map_or(0, u64::from_le_bytes);
+    // The low `n` bytes of a word.
+    let mask = |n: usize| if n == 0 { 0 } else { u64::MAX >> (64 - 8 * n.min(8)) };
+    Some((word(0) & mask(len), word(1) & mask(len.saturating_sub(8)), len as u8))
+}
+
+/// Entries of [`PendingCounts::seen`] (a power of two).
+const SEEN: usize = 256;
+
+/// Entries looked at for one unit: with a few dozen units, every one finds a place (those
+/// that find none are asked of `counts_as_known` each time).
+const PROBES: usize = 4;
+
+/// A unit field and group field as written (no group: zeros) and the unit's place.
+#[derive(Clone, Copy)]
+struct Seen {
+    unit: Written,
+    group: Written,
+    place: u32,
+}
+
+/// An empty entry: no field is 255 bytes long.
+const UNSEEN: Seen = Seen { unit: (0, 0, u8::MAX), group: (0, 0, 0), place: 0 };
+
+fn seen_slot(unit: Written) -> usize {
+    ((unit.0 ^ unit.1.rotate_left(29) ^ u64::from(unit.2)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize % SEEN
 }
 
 impl PendingCounts {
@@ -206,6 +248,7 @@ impl PendingCounts {
             units: Vec::new(),
             lanes: Vec::new(),
             per_unit: shape.values.len(),
+            seen: vec![UNSEEN; SEEN],
             taken: 0,
             declined: 0,
         }
@@ -271,8 +314,43 @@ impl Aggregator {
                 *c += u64::from(*lines).saturating_sub(a);
             }
         }
+        unit.respondents += u64::from(*lines);
         lanes.fill([u8x16::splat(0); GROUPS]);
         *lines = 0;
+    }
+
+    /// The place in `pending` of the unit of a line whose unit field is `bytes[unit.0..unit.1]`
+    /// (and group field `group`), when [`counts_as_known`](Aggregator::counts_as_known) allows
+    /// counting it: as [`PendingCounts::seen`] remembers it, else asked and remembered.
+    #[inline(always)]
+    fn place_of_unit(&mut self, bytes: &[u8], unit: (usize, usize), group: Option<(usize, usize)>, pending: &mut PendingCounts) -> Option<usize> {
+        let written_unit = written(bytes, unit.0, unit.1);
+        let written_group = match group {
+            Some((a, b)) => written(bytes, a, b),
+            None => Some((0, 0, 0)),
+        };
+        // The entries from the unit's home on: the first that is its own or empty.
+        let mut free = None;
+        if let (Some(u), Some(g)) = (written_unit, written_group) {
+            let home = seen_slot(u);
+            for k in home..home + PROBES {
+                let seen = pending.seen.get(k % SEEN)?;
+                if seen.unit == u && seen.group == g {
+                    return usize::try_from(seen.place).ok();
+                }
+                if seen.unit == UNSEEN.unit {
+                    free = Some(k % SEEN);
+                    break;
+                }
+            }
+        }
+        let group_bytes = group.and_then(|(a, b)| bytes.get(a..b));
+        let state = self.counts_as_known(bytes.get(unit.0..unit.1)?, short_key_at(bytes, unit.0, unit.1), group_bytes)?;
+        let place = pending.place_of(state)?;
+        if let (Some(unit), Some(group), Some(seen)) = (written_unit, written_group, free.and_then(|k| pending.seen.get_mut(k))) {
+            *seen = Seen { unit, group, place: u32::try_from(place).ok()? };
+        }
+        Some(place)
     }
 
     /// Adds every unit's pending counts to its counts.
@@ -326,12 +404,8 @@ impl Aggregator {
             (Some(b'\r'), Some(b'\n')) => pos + end + 2,
             _ => return None,
         };
-        let unit_id = bytes.get(unit.0..unit.1)?;
-        let group = group.and_then(|(a, b)| bytes.get(a..b));
         let answers = shape.gather(bytes, pos + start)?;
-        let state = self.counts_as_known(unit_id, short_key_at(bytes, unit.0, unit.1), group)?;
-        let place = pending.place_of(state)?;
-        self.units.get_mut(state)?.respondents += 1;
+        let place = self.place_of_unit(bytes, unit, group, pending)?;
         let per_unit = pending.per_unit;
         if let Some(lanes) = pending.lanes.get_mut(place * per_unit..(place + 1) * per_unit) {
             for (&(byte, _), counts) in shape.values.iter().zip(lanes) {
@@ -453,6 +527,36 @@ mod tests {
             assert_eq!(u.counts[7..14], [0, 0, 0, 400, 0, 200, 0]);
             assert_eq!(u.counts[14..21], q3);
         }
+    }
+
+    /// More units than [`PendingCounts::seen`] holds, ids of 3 to 22 bytes (those over 16 are
+    /// never remembered; many share their first 8 or 16 bytes), each unit in one of two
+    /// groups: every line still counted for its own unit, as the general splitter counts it,
+    /// and a line of a unit in another group left to it.
+    #[test]
+    fn many_units_of_ids_short_and_long_are_counted_as_the_general_splitter_counts() {
+        let (mut general, cols) = setup(&header("unit,g", 2), 2, false);
+        assert!(cols.common.is_some());
+        let mut fast = general.clone();
+        let line = |i: usize, u: usize, group: &str| format!("{}{u:03},{group},{},{}\n", "x".repeat(u % 20), 1 + i % 5, 1 + u % 5);
+        let group = |u: usize| if u % 2 == 0 { "a" } else { "b" };
+        // The units made known first, then lines of them in another order.
+        let known: String = (0..600).map(|u| line(0, u, group(u))).collect();
+        let mut lines = String::new();
+        for i in 0..6000usize {
+            let u = i * 7 % 600;
+            // Now and then a line of another group, of a unit with a 13-byte id.
+            lines.push_str(&line(i, u, if i % 500 == 250 { "c" } else { group(u) }));
+        }
+        let (mut t1, mut t2) = (Tally::default(), Tally::default());
+        for (block, first) in [(&known, 2), (&lines, 602)] {
+            general.add_records(block.as_bytes(), first, &cols, &mut t1);
+            fast.add_plain_or_split(block.as_bytes(), first, &cols, &mut t2);
+        }
+        assert_eq!(fast.units.len(), 600);
+        assert!(general == fast);
+        assert_eq!((t2.rows_read, t2.rows_used), (6600, 6588));
+        assert_eq!(t1.rejections, t2.rejections);
     }
 
     #[test]
