@@ -15,7 +15,7 @@ use super::csv_block::Piece;
 use super::csv_split::Splitter;
 use super::error::SurveyError;
 use std::io::Read;
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
 /// The pieces read so far, shared by the reading thread and the threads adding them.
 #[derive(Default)]
@@ -39,37 +39,35 @@ struct Shared {
 type Added = (Aggregator, Vec<(usize, Option<Piece>)>);
 
 impl Shared {
-    fn lock(&self) -> Option<MutexGuard<'_, Queue>> {
-        self.queue.lock().ok()
+    /// The queue (as it is, if a thread panicked holding it: no piece is ever lost).
+    fn lock(&self) -> MutexGuard<'_, Queue> {
+        self.queue.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn push(&self, piece: Vec<u8>) {
-        if let Some(mut q) = self.lock() {
-            q.pieces.push(Arc::new(piece));
-        }
+        self.lock().pieces.push(Arc::new(piece));
         self.more.notify_one();
     }
 
     fn finish(&self) {
-        if let Some(mut q) = self.lock() {
-            q.done = true;
-        }
+        self.lock().done = true;
         self.more.notify_all();
     }
 
     fn quoted(&self) -> bool {
-        self.lock().is_none_or(|q| q.quoted)
+        self.lock().quoted
     }
 
     /// Pieces read and not yet taken.
     fn waiting(&self) -> usize {
-        self.lock().map_or(0, |q| q.pieces.len() - q.claimed)
+        let q = self.lock();
+        q.pieces.len() - q.claimed
     }
 
     /// The next piece in file order and its number, waiting for it while the reading goes on
     /// if `wait`; `None` when there is none to take.
     fn claim(&self, wait: bool) -> Option<(usize, Arc<Vec<u8>>)> {
-        let mut q = self.lock()?;
+        let mut q = self.lock();
         loop {
             if q.quoted {
                 return None;
@@ -81,7 +79,7 @@ impl Shared {
             if q.done || !wait {
                 return None;
             }
-            q = self.more.wait(q).ok()?;
+            q = self.more.wait(q).unwrap_or_else(PoisonError::into_inner);
         }
     }
 
@@ -89,9 +87,7 @@ impl Shared {
     fn add(&self, (agg, added): &mut Added, (k, bytes): (usize, Arc<Vec<u8>>), cols: &Columns) {
         let piece = agg.add_piece(&bytes, cols);
         if piece.is_none() {
-            if let Some(mut q) = self.lock() {
-                q.quoted = true;
-            }
+            self.lock().quoted = true;
             self.more.notify_all();
         }
         added.push((k, piece));
@@ -141,7 +137,9 @@ fn read_pieces<R: Read>(input: &mut Blocks<R>, mut carry: Vec<u8>, line: u64, sh
 
 /// Buffers for pieces, kept between calls: a fresh one costs a page fault for each 4 KiB as it
 /// is first written (about 0.7 ms for 3 MB on the machine of `BENCHMARKS.md`, more than
-/// reading the bytes), and the allocator returns freed pieces to the system.
+/// reading the bytes), and the allocator returns freed pieces to the system. Only ever tried,
+/// never waited for: a process forked while another thread held it (Python's multiprocessing)
+/// would wait forever.
 static SPARE: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
 
 /// The most bytes [`SPARE`] keeps: about one block's pieces.
@@ -149,7 +147,7 @@ const SPARE_BYTES: usize = 5 << 20;
 
 /// An empty buffer with room for `bytes`, a spare one when there is one.
 fn spare_buffer(bytes: usize) -> Vec<u8> {
-    let mut buffer = SPARE.lock().ok().and_then(|mut spare| spare.pop()).unwrap_or_default();
+    let mut buffer = SPARE.try_lock().ok().and_then(|mut spare| spare.pop()).unwrap_or_default();
     buffer.clear();
     buffer.reserve(bytes);
     buffer
@@ -157,7 +155,7 @@ fn spare_buffer(bytes: usize) -> Vec<u8> {
 
 /// Keeps the buffers of `pieces` (those no thread holds any more) for the next block or call.
 fn give_back(pieces: Vec<Arc<Vec<u8>>>) {
-    let Ok(mut spare) = SPARE.lock() else {
+    let Ok(mut spare) = SPARE.try_lock() else {
         return;
     };
     let mut kept: usize = spare.iter().map(Vec::capacity).sum();
@@ -199,7 +197,7 @@ impl Aggregator {
             &helper,
         );
         let carry = read?;
-        let pieces = shared.queue.into_inner().map(|q| q.pieces).unwrap_or_default();
+        let pieces = shared.queue.into_inner().unwrap_or_else(PoisonError::into_inner).pieces;
         if let Some(feeds) = helpers.and_then(|helpers| self.merge_added(pieces.len(), mine, helpers, split.line, tally)) {
             give_back(pieces);
             input.buf = carry;
