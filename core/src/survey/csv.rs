@@ -359,7 +359,7 @@ const CHUNK: usize = 256 << 10;
 /// The input in blocks: bytes from `pos` on are unread; a record cut by the block's end moves
 /// to the front when more is read.
 pub(crate) struct Blocks<R> {
-    pub(crate) reader: R,
+    reader: R,
     pub(crate) buf: Vec<u8>,
     pub(crate) eof: bool,
     /// Bytes read so far (a byte order mark is dropped only at the very start).
