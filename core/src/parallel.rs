@@ -19,24 +19,9 @@ pub(crate) fn map_chunks<T: Sync, S: Send, R: Send>(
     init: &(dyn Fn() -> S + Sync),
     f: &(dyn Fn(&mut S, &T) -> R + Sync),
 ) -> Vec<R> {
-    map_chunks_keeping_states(items, threads, min_chunk, init, f).0
-}
-
-/// [`map_chunks`], also returning each thread's state once its chunks are done (one state per
-/// thread that ran). Here `f`'s results may depend on the state: a thread claims chunks in
-/// increasing order and maps each chunk's items in order, so a state has seen the items of
-/// its thread in the order of `items`.
-pub(crate) fn map_chunks_keeping_states<T: Sync, S: Send, R: Send>(
-    items: &[T],
-    threads: usize,
-    min_chunk: usize,
-    init: &(dyn Fn() -> S + Sync),
-    f: &(dyn Fn(&mut S, &T) -> R + Sync),
-) -> (Vec<R>, Vec<S>) {
     let serial = || {
         let mut state = init();
-        let results = items.iter().map(|t| f(&mut state, t)).collect::<Vec<R>>();
-        (results, vec![state])
+        items.iter().map(|t| f(&mut state, t)).collect::<Vec<R>>()
     };
     let min_chunk = min_chunk.max(1);
     let parts = threads.min(items.len() / min_chunk);
@@ -57,18 +42,13 @@ pub(crate) fn map_chunks_keeping_states<T: Sync, S: Send, R: Send>(
             };
             done.push((k, chunk.iter().map(|t| f(&mut state, t)).collect()));
         }
-        (state, done)
+        done
     };
     match on_workers(parts, &run) {
         Some(threads) => {
-            let mut states = Vec::with_capacity(threads.len());
-            let mut all: Vec<(usize, Vec<R>)> = Vec::new();
-            for (state, done) in threads {
-                states.push(state);
-                all.extend(done);
-            }
+            let mut all: Vec<(usize, Vec<R>)> = threads.into_iter().flatten().collect();
             all.sort_unstable_by_key(|(k, _)| *k);
-            (all.into_iter().flat_map(|(_, r)| r).collect(), states)
+            all.into_iter().flat_map(|(_, r)| r).collect()
         }
         None => serial(),
     }

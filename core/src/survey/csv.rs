@@ -519,6 +519,8 @@ impl Aggregator {
         read: bool,
         tally: &mut Tally,
     ) -> Result<(), SurveyError> {
+        #[cfg(target_arch = "wasm32")]
+        let _ = threads;
         #[cfg(not(target_arch = "wasm32"))]
         if threads >= 2 && !input.eof && cols.roles.is_some() && input.buf.len() - split.pos < input.chunk {
             return self.read_while_adding(input, split, cols, threads, tally).map(|_| ());
@@ -527,7 +529,7 @@ impl Aggregator {
             input.refill(split.pos, split.line, input.block)?;
             split.pos = 0;
         }
-        let (taken, lines) = self.add_block(&input.buf[split.pos..], input.eof, split.line, cols, threads, tally);
+        let (taken, lines) = self.add_block(&input.buf[split.pos..], input.eof, split.line, cols, tally);
         split.pos += taken;
         split.line += lines;
         Ok(())

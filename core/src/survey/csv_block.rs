@@ -1,21 +1,14 @@
 //! Reads a block of CSV records without quotes (most survey exports) by the fast path of
-//! `csv_plain`, on several threads when the block is large: it is cut at line breaks into
-//! pieces, each thread aggregates the pieces it takes into one state, and the threads' states
-//! are merged with their units in the order of the file.
+//! `csv_plain`, and the pieces of a block that threads read apart (see `csv_pipeline`): each
+//! piece is added to its thread's state, and the threads' states are merged with their units
+//! in the order of the file.
 //!
-//! A block with a quote is left to the general splitter (each piece looks for one in its own
-//! bytes first). If a piece rejected a row for a reason that depends on earlier rows (a group
-//! conflict, a weight-sum overflow), or merging the threads' states fails for such a reason,
-//! the block is read on one thread instead: the outcome never depends on the number of threads.
+//! If a piece rejected a row for a reason that depends on earlier rows (a group conflict, a
+//! weight-sum overflow), or merging the threads' states fails for such a reason, the block is
+//! read on one thread instead: the outcome never depends on the number of threads.
 
 use super::aggregate::Aggregator;
 use super::csv::{Columns, Tally};
-#[cfg(not(target_arch = "wasm32"))]
-use std::sync::atomic::{AtomicBool, Ordering};
-
-/// Below this many bytes per piece a piece costs more than it saves.
-#[cfg(not(target_arch = "wasm32"))]
-const MIN_PIECE: usize = 256 << 10;
 
 fn newlines(b: &[u8]) -> u64 {
     memchr::memchr_iter(b'\n', b).count() as u64
@@ -23,17 +16,9 @@ fn newlines(b: &[u8]) -> u64 {
 
 impl Aggregator {
     /// Adds the complete records at the start of `rest` (the first starts on `line`) when
-    /// they have no quote, on up to `threads` threads. Returns the bytes consumed and the line
-    /// breaks in them; `(0, 0)` leaves the block to the general splitter.
-    pub(crate) fn add_block(
-        &mut self,
-        rest: &[u8],
-        eof: bool,
-        line: u64,
-        cols: &Columns,
-        threads: usize,
-        tally: &mut Tally,
-    ) -> (usize, u64) {
+    /// they have no quote. Returns the bytes consumed and the line breaks in them; `(0, 0)`
+    /// leaves the block to the general splitter.
+    pub(crate) fn add_block(&mut self, rest: &[u8], eof: bool, line: u64, cols: &Columns, tally: &mut Tally) -> (usize, u64) {
         // Complete records: up to the last line break, or everything at the end of the input.
         let end = if eof {
             rest.len()
@@ -44,18 +29,7 @@ impl Aggregator {
             }
         };
         let block = &rest[..end];
-        if block.is_empty() || cols.roles.is_none() {
-            return (0, 0);
-        }
-        #[cfg(not(target_arch = "wasm32"))]
-        match self.add_pieces(block, line, cols, threads, tally) {
-            Pieces::Added(done) => return done,
-            Pieces::Quoted => return (0, 0),
-            Pieces::Serial => {}
-        }
-        #[cfg(target_arch = "wasm32")]
-        let _ = threads;
-        if memchr::memchr(b'"', block).is_some() {
+        if block.is_empty() || cols.roles.is_none() || memchr::memchr(b'"', block).is_some() {
             return (0, 0);
         }
         let lines = self.add_plain_or_split(block, line, cols, tally);
@@ -72,67 +46,6 @@ impl Aggregator {
         let rest = &block[taken..];
         self.add_records(rest, line + feeds, cols, tally);
         feeds + newlines(rest)
-    }
-
-    /// The block in pieces on threads, each first looking for a quote in its own bytes (so the
-    /// whole block is not searched on one thread first). Nothing changes unless it returns
-    /// [`Pieces::Added`].
-    #[cfg(not(target_arch = "wasm32"))]
-    fn add_pieces(
-        &mut self,
-        block: &[u8],
-        line: u64,
-        cols: &Columns,
-        threads: usize,
-        tally: &mut Tally,
-    ) -> Pieces {
-        // About four pieces a thread, taken by whichever thread is free (see `map_chunks`).
-        let parts = (threads * 4).min(block.len() / MIN_PIECE);
-        if threads < 2 || parts < 2 {
-            return Pieces::Serial;
-        }
-        // Pieces end just after a line break near equal shares of the block. Each is read with
-        // line numbers from 0; its rejections are moved to their lines once the line feeds
-        // before it are known.
-        let mut pieces: Vec<&[u8]> = Vec::with_capacity(parts);
-        let mut start = 0;
-        for k in 1..=parts {
-            let target = (block.len() * k / parts).max(start);
-            let cut = if k == parts {
-                block.len()
-            } else {
-                match memchr::memchr(b'\n', &block[target..]) {
-                    Some(i) => target + i + 1,
-                    None => block.len(),
-                }
-            };
-            if cut > start {
-                pieces.push(&block[start..cut]);
-                start = cut;
-            }
-        }
-        let this = &*self;
-        // Once a piece has found a quote, the pieces not yet started are not read. The trade:
-        // a quote-free block (most exports) no longer waits for a search on one thread, while
-        // a block whose only quote is near its end reads the pieces before it for nothing.
-        let quoted = AtomicBool::new(false);
-        // One state per thread, kept over its pieces (taken in file order), rather than one per
-        // piece: fewer states to allocate and merge (3-5 % of a 36,000-row call). A piece's
-        // own rows are tallied apart, with the units it showed the thread first.
-        let read_piece = |agg: &mut Aggregator, bytes: &&[u8]| {
-            let piece = if quoted.load(Ordering::Relaxed) { None } else { agg.add_piece(bytes, cols) };
-            if piece.is_none() {
-                quoted.store(true, Ordering::Relaxed);
-            }
-            piece
-        };
-        let (pieces, states) =
-            crate::parallel::map_chunks_keeping_states(&pieces, threads, 1, &|| this.empty_like(), &read_piece);
-        let Some(pieces) = pieces.into_iter().collect::<Option<Vec<_>>>() else {
-            return Pieces::Quoted;
-        };
-        self.merge_pieces(pieces, states, line, tally)
-            .map_or(Pieces::Serial, |feeds| Pieces::Added((block.len(), feeds)))
     }
 
     /// Adds a piece of a block (complete lines, the first counted as line 0) to this state,
@@ -189,15 +102,4 @@ pub(crate) struct Piece {
     feeds: u64,
     /// Units this piece showed its thread first, in order.
     new_units: Vec<String>,
-}
-
-/// What became of a block given to [`add_pieces`](Aggregator::add_pieces).
-#[cfg(not(target_arch = "wasm32"))]
-enum Pieces {
-    /// Read: the bytes consumed and the line feeds in them.
-    Added((usize, u64)),
-    /// A quote somewhere: the block is the general splitter's.
-    Quoted,
-    /// Too small for threads, or pieces read apart could differ: read it on one thread.
-    Serial,
 }

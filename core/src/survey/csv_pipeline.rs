@@ -58,21 +58,17 @@ impl Shared {
         self.lock().quoted
     }
 
-    /// Pieces read and not yet taken.
-    fn waiting(&self) -> usize {
-        let q = self.lock();
-        q.pieces.len() - q.claimed
-    }
-
-    /// The next piece in file order and its number, waiting for it while the reading goes on
-    /// if `wait`; `None` when there is none to take.
-    fn claim(&self, wait: bool) -> Option<(usize, Arc<Vec<u8>>)> {
+    /// The next piece in file order and its number, leaving at least `leave` pieces for the
+    /// other threads; waiting for one while the reading goes on if `wait`; `None` when there
+    /// is none to take.
+    fn claim(&self, leave: usize, wait: bool) -> Option<(usize, Arc<Vec<u8>>)> {
         let mut q = self.lock();
         loop {
             if q.quoted {
                 return None;
             }
-            if let Some(piece) = q.pieces.get(q.claimed).cloned() {
+            if q.pieces.len() > q.claimed + leave {
+                let piece = q.pieces.get(q.claimed).cloned()?;
                 q.claimed += 1;
                 return Some((q.claimed - 1, piece));
             }
@@ -95,7 +91,7 @@ impl Shared {
 
     /// Adds the pieces this thread takes, to the state of `mine` (until none is left to take).
     fn add_pieces(&self, mut mine: Added, cols: &Columns) -> Added {
-        while let Some(piece) = self.claim(true) {
+        while let Some(piece) = self.claim(0, true) {
             self.add(&mut mine, piece, cols);
         }
         mine
@@ -119,10 +115,8 @@ fn read_pieces<R: Read>(input: &mut Blocks<R>, mut carry: Vec<u8>, line: u64, sh
         if input.eof || read >= input.block || shared.quoted() {
             break;
         }
-        if shared.waiting() > 1 {
-            if let Some(piece) = shared.claim(false) {
-                shared.add(mine, piece, cols);
-            }
+        if let Some(piece) = shared.claim(1, false) {
+            shared.add(mine, piece, cols);
         }
         let mut next = spare_buffer(carry.len() + input.chunk);
         next.extend_from_slice(&carry);
@@ -211,7 +205,7 @@ impl Aggregator {
         }
         input.buf.extend_from_slice(&carry);
         give_back(pieces);
-        let (taken, lines) = self.add_block(&input.buf, input.eof, split.line, cols, 1, tally);
+        let (taken, lines) = self.add_block(&input.buf, input.eof, split.line, cols, tally);
         split.pos = taken;
         split.line += lines;
         Ok(false)
