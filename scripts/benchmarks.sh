@@ -6,7 +6,8 @@
 #     this library: Rust (examples/rust/sipas_csv.rs on the CSV file), Python (par_index.sipas on a
 #     pandas DataFrame, and the core's CSV reader through Python); peers: pandas groupby shares and
 #     Wilson intervals, `svy` (PyPI) and R's survey package (svyby of the share with Taylor SEs);
-#     baseline: reading the file's bytes once.
+#     baselines: reading the file's bytes once, and the counting floor (benches/count-floor:
+#     unchecked kernels that only count the answers, timed in turn with this library).
 #   criterion suites (benches/scoring.rs, sipas.rs, uncertainty.rs), the JS what-if path
 #   (bindings-wasm/bench/whatif.mjs), the gzipped wasm size and the Python wheel size.
 #
@@ -82,6 +83,9 @@ done
 echo "== cargo build --release --example sipas_csv"
 cargo build --release -q -p par-index --example sipas_csv
 SIPAS_CSV="$TARGET/release/examples/sipas_csv"
+echo "== cargo build --release (benches/count-floor: the counting floor, its own crate)"
+cargo build --release -q --manifest-path benches/count-floor/Cargo.toml --target-dir "$TARGET"
+COUNT_FLOOR="$TARGET/release/par-index-count-floor"
 
 # Runs a command that prints RESULT lines; keeps them (tagged with the size) and the full output.
 # A failing peer is recorded as a failure row, never as a number.
@@ -122,6 +126,7 @@ for n in $SIZES; do
   measure "$n" read-bytes "$PY" benches/peers/read_bytes.py "$f" "$REPEATS"
   measure "$n" rust-unweighted rust_sipas "$f" wilson "unweighted, Wilson CI"
   measure "$n" rust-weighted rust_sipas "$f" logit "weighted, logit CI, Taylor SE" --weight w
+  measure "$n" count-floor "$COUNT_FLOOR" "$f" "$REPEATS"
   measure "$n" par-index-python "$PY" benches/peers/par_index_python.py "$f" "$REPEATS"
   measure "$n" pandas "$PY" benches/peers/pandas_shares.py "$f" "$REPEATS"
   measure "$n" side-by-side "$PY" benches/peers/side_by_side.py "$f" "$REPEATS"

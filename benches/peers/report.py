@@ -182,6 +182,29 @@ def main() -> None:
         p("Wilson bounds within 1e-12 (a test in `bindings-python/tests/test_survey.py` checks it).")
         p()
 
+        floor_read = get(n, "read-bytes-once (Rust, count-floor run)", "")
+        if floor_read:
+            p("### How close the least possible work comes to reading the bytes once")
+            p()
+            p("`benches/count-floor`, timed in turn in one process (best of each): the read as above; this")
+            p("library's reader on the file, with and without `finish`; and two kernels that only count each")
+            p("answer per unit and item on both threads, with **no checks at all** (the unit from its two")
+            p("digits, no header, scale, quotes or bounds checks; unchecked memory reads, which is why they live")
+            p("in their own crate). The SIMD kernel is this library's own design (even-byte gather, byte-lane")
+            p("counts) stripped of its checks. Their counts are compared with the library's for every unit and")
+            p("item (a difference fails the run).")
+            p()
+            p("| timed | time | / the read |")
+            p("|---|---|---|")
+            for label, peer in (("read the file once (`std::fs::read`, line count)", "read-bytes-once (Rust, count-floor run)"),
+                                ("this library, unweighted full results (Wilson)", "par-index (Rust, count-floor run)"),
+                                ("this library's reader alone (counts, no `finish`)", "par-index reader (Rust, count-floor run)"),
+                                ("floor: read + unchecked scalar count, 2 threads", "count floor, scalar"),
+                                ("floor: read + unchecked SIMD count (this library's design), 2 threads", "count floor, SIMD")):
+                t = get(n, peer, "")
+                p(f"| {label} | {secs(t)} | {fmt_ratio(ratio(t, floor_read))} |")
+            p()
+
     # criterion
     crit: list[tuple[str, float, float, float]] = []
     stale: list[str] = []
