@@ -12,7 +12,8 @@
 //!   quotes, unchecked memory reads. The SIMD kernel is the library's own design (gather of the
 //!   answers' even bytes, byte-lane counts) with its checks removed.
 //!
-//! The floors' counts are compared with the library's levels for every unit and item; a
+//! The file is first checked to have that layout (the kernels' reads are then in bounds). The
+//! floors' counts are compared with the library's levels for every unit and item; a
 //! difference fails the run (exit 1), so a floor cannot be fast by counting something else.
 //!
 //! Usage: `cargo run --release -- FILE [REPEATS]` (best of REPEATS, default 50).
@@ -167,6 +168,33 @@ fn simd(bytes: &[u8], mut pos: usize, end: usize, counts: &mut Counts) {
     }
 }
 
+/// Whether every line after the header has the layout the kernels assume, so that their
+/// unchecked reads stay in bounds: `unit-NN`, a field without quotes, then 33 fields each empty
+/// or one of `1`-`5`, ending in a line feed, all within PAD bytes.
+fn check_layout(bytes: &[u8]) -> Result<(), String> {
+    let body = match memchr::memchr(b'\n', bytes) {
+        Some(i) => &bytes[i + 1..],
+        None => return Err("no header line".into()),
+    };
+    if !body.is_empty() && body.last() != Some(&b'\n') {
+        return Err("the last line has no line feed".into());
+    }
+    for (row, line) in body.split(|&b| b == b'\n').enumerate().take_while(|(_, l)| !l.is_empty()) {
+        let bad = |why: &str| Err(format!("line {}: {why} (this floor reads only generate.py's layout)", row + 2));
+        let fields: Vec<&[u8]> = line.split(|&b| b == b',').collect();
+        if line.len() + 1 > PAD || fields.len() != 2 + ITEMS {
+            return bad("not 35 fields within 256 bytes");
+        }
+        if fields[0].len() != 7 || !fields[0].starts_with(b"unit-") || !fields[0][5..].iter().all(u8::is_ascii_digit) {
+            return bad("the unit is not unit-NN");
+        }
+        if fields[1].contains(&b'"') || fields[2..].iter().any(|f| !matches!(f, [] | [b'1'..=b'5'])) {
+            return bad("an answer is not empty or 1-5");
+        }
+    }
+    Ok(())
+}
+
 type Kernel = fn(&[u8], usize, usize, &mut Counts);
 
 /// The file read (padded), then `kernel` on its two halves at once; the counts merged.
@@ -198,6 +226,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let design = SurveyDesign::from_json(include_str!("../../../core/data/survey-designs/sipas-national-2022.json"))?;
     let options = CsvOptions::new("unit");
     let ci = CiOptions { method: CiMethod::Wilson, level: 0.95 };
+    check_layout(&std::fs::read(path)?)?;
     let names = ["read", "par-index", "par-index-reader", "floor-scalar", "floor-simd"];
     let mut best = [Duration::MAX; 5];
     let mut last = None;
