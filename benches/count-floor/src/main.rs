@@ -27,12 +27,27 @@ use wide::{i16x8, u8x16};
 const ITEMS: usize = 33;
 /// Units `unit-00` to `unit-99`.
 const UNITS: usize = 100;
-/// Answer slots: 0 for empty, then `b & 7` for `1`-`5`.
+/// Answer slots: 0 for empty, then [`slot`] for `1`-`5`.
 const SLOTS: usize = 8;
 /// Bytes past the file's end the unchecked loads may touch.
 const PAD: usize = 256;
 
 type Counts = Vec<u32>;
+
+/// The slot of an answer byte `1`-`5` (1 to 5; an empty answer is slot 0).
+#[inline(always)]
+fn slot(answer: u8) -> usize {
+    usize::from(answer & 7)
+}
+
+/// What is timed, in turn: a short name, and the peer and task of its `RESULT` line.
+const TIMED: [(&str, &str, &str); 5] = [
+    ("read", "read-bytes-once (Rust, count-floor run)", "std::fs::read, count lines (memchr)"),
+    ("par-index", "par-index (Rust, count-floor run)", "CSV file, full results, Wilson CI"),
+    ("par-index-reader", "par-index reader (Rust, count-floor run)", "CSV file, counts only (no finish)"),
+    ("floor-scalar", "count floor, scalar (Rust, unchecked)", "read, count answers per unit and item, 2 threads, no checks"),
+    ("floor-simd", "count floor, SIMD (Rust, unchecked)", "read, the library's gather and lane counts, 2 threads, no checks"),
+];
 
 fn counts() -> Counts {
     vec![0; UNITS * ITEMS * SLOTS]
@@ -69,7 +84,7 @@ fn scalar(bytes: &[u8], mut pos: usize, end: usize, counts: &mut Counts) {
                     *base.add(k * SLOTS) += 1;
                     p += 1;
                 } else {
-                    *base.add(k * SLOTS + usize::from(x & 7)) += 1;
+                    *base.add(k * SLOTS + slot(x)) += 1;
                     p += 2;
                 }
             }
@@ -115,7 +130,7 @@ fn simd(bytes: &[u8], mut pos: usize, end: usize, counts: &mut Counts) {
         for (l, vectors) in lanes.iter_mut().enumerate() {
             for (g, v) in vectors.iter_mut().enumerate() {
                 for (i, &n) in v.to_array().iter().enumerate().take(ITEMS.saturating_sub(16 * g)) {
-                    counts[(u * ITEMS + 16 * g + i) * SLOTS + usize::from((b'1' + l as u8) & 7)] += u32::from(n);
+                    counts[(u * ITEMS + 16 * g + i) * SLOTS + slot(b'1' + l as u8)] += u32::from(n);
                 }
                 *v = u8x16::splat(0);
             }
@@ -227,8 +242,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let options = CsvOptions::new("unit");
     let ci = CiOptions { method: CiMethod::Wilson, level: 0.95 };
     check_layout(&std::fs::read(path)?)?;
-    let names = ["read", "par-index", "par-index-reader", "floor-scalar", "floor-simd"];
-    let mut best = [Duration::MAX; 5];
+    let mut best = [Duration::MAX; TIMED.len()];
     let mut last = None;
     let mut floors: [Counts; 2] = [Vec::new(), Vec::new()];
     for _ in 0..repeats {
@@ -256,7 +270,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for unit in &result.units {
             let u: usize = unit.unit.strip_prefix("unit-").ok_or("unit ids are not unit-NN")?.parse()?;
             for (k, item) in unit.items.iter().enumerate() {
-                let floor_levels: Vec<u64> = (1..=5u8).map(|l| u64::from(floor[(u * ITEMS + k) * SLOTS + usize::from((b'0' + l) & 7)])).collect();
+                let floor_levels: Vec<u64> = (1..=5u8).map(|l| u64::from(floor[(u * ITEMS + k) * SLOTS + slot(b'0' + l)])).collect();
                 if floor_levels != item.levels {
                     return Err(format!("the {name} floor counted {floor_levels:?} for {} {}, the library {:?}", unit.unit, item.item, item.levels).into());
                 }
@@ -265,17 +279,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let rows = result.all.respondents;
     let read = best[0].as_secs_f64();
-    for (name, t) in names.iter().zip(best) {
+    for ((name, _, _), t) in TIMED.iter().zip(best) {
         println!("{name:>17}: {:.6} s, {:.2}x the read", t.as_secs_f64(), t.as_secs_f64() / read);
     }
-    let tasks = [
-        ("read-bytes-once (Rust, count-floor run)", "std::fs::read, count lines (memchr)"),
-        ("par-index (Rust, count-floor run)", "CSV file, full results, Wilson CI"),
-        ("par-index reader (Rust, count-floor run)", "CSV file, counts only (no finish)"),
-        ("count floor, scalar (Rust, unchecked)", "read, count answers per unit and item, 2 threads, no checks"),
-        ("count floor, SIMD (Rust, unchecked)", "read, the library's gather and lane counts, 2 threads, no checks"),
-    ];
-    for ((peer, task), t) in tasks.iter().zip(best) {
+    for ((_, peer, task), t) in TIMED.iter().zip(best) {
         println!("RESULT {{\"peer\": \"{peer}\", \"task\": \"{task}\", \"rows\": {rows}, \"seconds\": {:.9}, \"repeats\": {repeats}}}", t.as_secs_f64());
     }
     Ok(())
